@@ -1,0 +1,206 @@
+package dev.peft4j.core.model;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.NormalInitializer;
+import dev.peft4j.core.io.HostTensor;
+import dev.peft4j.core.spi.AdaptableModel;
+import dev.peft4j.core.spi.AdapterSwitch;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A transformer model built from {@link ModuleBlock}s, with its head for one {@link TaskType}:
+ * the object PEFT methods adapt ({@link AdaptableModel}) and the runtime runs.
+ *
+ * <p>Owns an {@link NDManager} for its parameters; {@link #close()} frees them.
+ */
+public final class TransformerModel implements AdaptableModel, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TransformerModel.class);
+
+    private final Architecture architecture;
+    private final TaskType taskType;
+    private final String encoderPrefix;
+    private final Block root;
+    private final ModuleTree tree;
+    private final NDManager manager;
+    private final AdapterToggle adapterToggle = new AdapterToggle();
+
+    private TransformerModel(Architecture architecture, TaskType taskType, String encoderPrefix, Block root, NDManager manager) {
+        this.architecture = architecture;
+        this.taskType = taskType;
+        this.encoderPrefix = encoderPrefix;
+        this.root = root;
+        this.tree = new ModuleTree(root);
+        this.manager = manager;
+    }
+
+    /**
+     * Builds a BERT encoder with freshly initialized parameters (the classifier as HF:
+     * weights ~ N(0, 0.02), bias 0); load pretrained weights with {@link #loadEncoderWeights}.
+     *
+     * @param config the encoder's configuration
+     * @param taskType {@link TaskType#FEATURE_EXTRACTION} (a {@link BertModel}) or
+     *     {@link TaskType#SEQ_CLS} (a {@link BertForSequenceClassification})
+     * @param numLabels classes for {@code SEQ_CLS}; ignored otherwise
+     * @param parent the manager under which the model's own manager is created
+     * @return the model
+     */
+    public static TransformerModel bert(BertConfig config, TaskType taskType, int numLabels, NDManager parent) {
+        Block root = switch (taskType) {
+            case FEATURE_EXTRACTION -> new BertModel(config);
+            case SEQ_CLS -> {
+                var classification = new BertForSequenceClassification(config, numLabels);
+                classification.child("classifier").setInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT);
+                yield classification;
+            }
+        };
+        NDManager manager = parent.newSubManager();
+        root.initialize(manager, DataType.FLOAT32);
+        String prefix = taskType == TaskType.SEQ_CLS ? "bert." : "";
+        return new TransformerModel(Architecture.bert(config), taskType, prefix, root, manager);
+    }
+
+    /** @return the head this model computes */
+    public TaskType taskType() {
+        return taskType;
+    }
+
+    /** @return the root block */
+    public Block root() {
+        return root;
+    }
+
+    /**
+     * The path prefix of the encoder inside the root: {@code "bert."} for {@code SEQ_CLS}, empty
+     * for the bare encoder.
+     *
+     * @return the prefix, ending with {@code "."} unless empty
+     */
+    public String encoderPrefix() {
+        return encoderPrefix;
+    }
+
+    /**
+     * Copies pretrained encoder weights in, keyed as HF's {@code BertModel} state dict
+     * ({@code embeddings.word_embeddings.weight}, ...). Every encoder parameter must be given;
+     * {@code pooler.*} tensors, which this model does not use, are skipped.
+     *
+     * @param weights fp32 tensors keyed by {@code BertModel} names
+     * @throws IllegalArgumentException naming missing or unexpected keys, or a shape mismatch
+     */
+    public void loadEncoderWeights(Map<String, HostTensor> weights) {
+        Map<String, HostTensor> prefixed = new LinkedHashMap<>();
+        weights.forEach((key, tensor) -> {
+            if (key.startsWith("pooler.")) {
+                LOG.debug("skipping {}: the pooler is not modelled", key);
+            } else {
+                prefixed.put(encoderPrefix + key, tensor);
+            }
+        });
+        Block encoder = encoderPrefix.isEmpty() ? root : tree.find(encoderPrefix.substring(0, encoderPrefix.length() - 1));
+        Parameters.loadStateDict(encoder, stripPrefix(prefixed), true);
+    }
+
+    private Map<String, HostTensor> stripPrefix(Map<String, HostTensor> prefixed) {
+        Map<String, HostTensor> out = new LinkedHashMap<>();
+        prefixed.forEach((key, tensor) -> out.put(key.substring(encoderPrefix.length()), tensor));
+        return out;
+    }
+
+    /**
+     * The encoder's weights as HF {@code BertModel} state-dict entries (no {@code bert.} prefix).
+     *
+     * @return fp32 host tensors
+     */
+    public Map<String, HostTensor> encoderWeights() {
+        Block encoder = encoderPrefix.isEmpty() ? root : tree.find(encoderPrefix.substring(0, encoderPrefix.length() - 1));
+        return Parameters.stateDict(encoder);
+    }
+
+    /**
+     * Runs the model.
+     *
+     * @param inputs {@code input_ids (batch, seq)}, {@code attention_mask (batch, seq)} and
+     *     optionally {@code token_type_ids}, all int64
+     * @param training whether dropout is active (and parameters may be initialized lazily)
+     * @return the last hidden state {@code (batch, seq, hidden)} for {@code FEATURE_EXTRACTION},
+     *     logits {@code (batch, num_labels)} for {@code SEQ_CLS}
+     */
+    public NDList forward(NDList inputs, boolean training) {
+        return root.forward(new ParameterStore(manager, false), inputs, training);
+    }
+
+    @Override
+    public String architecture() {
+        return architecture.name();
+    }
+
+    /** @return the family, size and default targets */
+    public Architecture architectureSpec() {
+        return architecture;
+    }
+
+    @Override
+    public List<String> defaultTargetModules() {
+        return architecture.defaultTargetModules();
+    }
+
+    @Override
+    public int hiddenSize() {
+        return architecture.hiddenSize();
+    }
+
+    @Override
+    public int numLayers() {
+        return architecture.numLayers();
+    }
+
+    @Override
+    public Map<String, Block> modules() {
+        return tree.modules();
+    }
+
+    @Override
+    public Block module(String path) {
+        return tree.find(path);
+    }
+
+    @Override
+    public Block replaceModule(String path, Block replacement) {
+        return tree.replace(path, replacement);
+    }
+
+    /** @return the module tree, for path look-ups and suggestions */
+    public ModuleTree tree() {
+        return tree;
+    }
+
+    @Override
+    public AdapterSwitch adapterSwitch() {
+        return adapterToggle;
+    }
+
+    /** @return the toggle behind {@link #adapterSwitch()}, which opens disable scopes */
+    public AdapterToggle adapterToggle() {
+        return adapterToggle;
+    }
+
+    @Override
+    public NDManager manager() {
+        return manager;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
