@@ -14,13 +14,14 @@ public interface PeftMethod {
     PeftConfig config();
 
     /**
-     * Injects this method's blocks into {@code model}.
+     * Injects this method's blocks into {@code context.model()}.
      *
-     * @param model the model to adapt; its base parameters are already frozen
+     * @param context the model (base parameters already frozen), the adapter's name, and the
+     *     config's origin
      * @throws IllegalArgumentException if the configuration does not fit the model (e.g. a
      *     {@code target_modules} entry that matches nothing), naming the value and what exists
      */
-    void apply(AdaptableModel model);
+    void apply(InjectionContext context);
 
     /**
      * Whether the base model's parameters are frozen before {@link #apply}. Only full fine-tuning
