@@ -1,0 +1,76 @@
+package dev.peft4j.core.runtime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.AbstractModule;
+import com.google.inject.Module;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.TypeLiteral;
+import com.google.inject.multibindings.MapBinder;
+import dev.peft4j.core.spi.PeftMethodProvider;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Guice bindings of the installed PEFT methods:
+ * <ul>
+ *   <li>{@code Map<String, PeftMethodProvider<?>>} keyed by {@code peft_type}, through a
+ *       {@link MapBinder} (other modules may add to it, Guice rejecting duplicate keys);
+ *   <li>the {@link MethodRegistry} it was built from;
+ *   <li>{@link PeftConfigs} and a Jackson {@link ObjectMapper} (singletons) with every config type
+ *       registered as a subtype under its {@code peft_type};
+ *   <li>the module of every provider that implements {@link GuiceContributor}.
+ * </ul>
+ */
+public final class PeftRuntimeModule extends AbstractModule {
+
+    private final MethodRegistry registry;
+    private final List<Module> contributed = new ArrayList<>();
+
+    /**
+     * Collects the modules of the providers that implement {@link GuiceContributor}.
+     *
+     * @param registry the installed methods
+     * @throws IllegalArgumentException if a {@link GuiceContributor} returns a {@code null} module,
+     *     naming the provider class
+     */
+    public PeftRuntimeModule(MethodRegistry registry) {
+        if (registry == null) {
+            throw new IllegalArgumentException("registry is null");
+        }
+        this.registry = registry;
+        for (PeftMethodProvider<?> provider : registry.providers()) {
+            if (provider instanceof GuiceContributor contributor) {
+                Module module = contributor.guiceModule();
+                if (module == null) {
+                    throw new IllegalArgumentException("provider " + provider.getClass().getName()
+                            + " implements GuiceContributor but guiceModule() returned null");
+                }
+                contributed.add(module);
+            }
+        }
+    }
+
+    @Override
+    protected void configure() {
+        bind(MethodRegistry.class).toInstance(registry);
+        MapBinder<String, PeftMethodProvider<?>> providers = MapBinder.newMapBinder(
+                binder(), new TypeLiteral<String>() {}, new TypeLiteral<PeftMethodProvider<?>>() {});
+        for (PeftMethodProvider<?> provider : registry.providers()) {
+            providers.addBinding(provider.peftType()).toInstance(provider);
+        }
+        contributed.forEach(this::install);
+    }
+
+    @Provides
+    @Singleton
+    PeftConfigs peftConfigs() {
+        return new PeftConfigs(registry);
+    }
+
+    @Provides
+    @Singleton
+    ObjectMapper objectMapper() {
+        return PeftJson.newObjectMapper(registry);
+    }
+}
