@@ -25,20 +25,24 @@ import java.util.List;
 public final class PeftRuntimeModule extends AbstractModule {
 
     private final MethodRegistry registry;
+    private final PeftConfigs configs;
     private final List<Module> contributed = new ArrayList<>();
 
     /**
-     * Collects the modules of the providers that implement {@link GuiceContributor}.
+     * Builds the config reader (checking every provider's HF key table) and collects the modules
+     * of the providers that implement {@link GuiceContributor}, so that a faulty provider fails
+     * here, with its class named, rather than inside Guice.
      *
      * @param registry the installed methods
-     * @throws IllegalArgumentException if a {@link GuiceContributor} returns a {@code null} module,
-     *     naming the provider class
+     * @throws IllegalArgumentException if a {@link GuiceContributor} returns a {@code null} module
+     *     or a provider's HF key table is invalid, naming the provider class
      */
     public PeftRuntimeModule(MethodRegistry registry) {
         if (registry == null) {
             throw new IllegalArgumentException("registry is null");
         }
         this.registry = registry;
+        this.configs = new PeftConfigs(registry);
         for (PeftMethodProvider<?> provider : registry.providers()) {
             if (provider instanceof GuiceContributor contributor) {
                 Module module = contributor.guiceModule();
@@ -54,18 +58,13 @@ public final class PeftRuntimeModule extends AbstractModule {
     @Override
     protected void configure() {
         bind(MethodRegistry.class).toInstance(registry);
+        bind(PeftConfigs.class).toInstance(configs);
         MapBinder<String, PeftMethodProvider<?>> providers = MapBinder.newMapBinder(
                 binder(), new TypeLiteral<String>() {}, new TypeLiteral<PeftMethodProvider<?>>() {});
         for (PeftMethodProvider<?> provider : registry.providers()) {
             providers.addBinding(provider.peftType()).toInstance(provider);
         }
         contributed.forEach(this::install);
-    }
-
-    @Provides
-    @Singleton
-    PeftConfigs peftConfigs() {
-        return new PeftConfigs(registry);
     }
 
     @Provides

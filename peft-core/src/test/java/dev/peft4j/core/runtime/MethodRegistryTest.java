@@ -10,6 +10,7 @@ import dev.peft4j.core.runtime.fixtures.StubProvider;
 import dev.peft4j.core.runtime.fixtures.ToyLoraConfig;
 import dev.peft4j.core.runtime.fixtures.ToyLoraProvider;
 import dev.peft4j.core.runtime.fixtures.ToyPromptProvider;
+import dev.peft4j.core.spi.PeftConfig;
 import dev.peft4j.core.spi.PeftMethodProvider;
 import java.util.Arrays;
 import java.util.List;
@@ -143,7 +144,7 @@ class MethodRegistryTest {
     @Test
     @SuppressWarnings({"unchecked", "rawtypes"})
     void rejectsAbstractConfigType() {
-        PeftMethodProvider<?> provider = new StubProvider("A", "a", dev.peft4j.core.spi.PeftConfig.class);
+        PeftMethodProvider<?> provider = new StubProvider("A", "a", PeftConfig.class);
         assertThatThrownBy(() -> MethodRegistry.of(List.of(provider)))
                 .hasMessage("provider " + StubProvider.class.getName() + ": configType() dev.peft4j.core.spi.PeftConfig"
                         + " must be a concrete class implementing dev.peft4j.core.spi.PeftConfig");

@@ -3,11 +3,14 @@ package dev.peft4j.core.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.google.inject.AbstractModule;
+import com.google.inject.Key;
 import com.google.inject.name.Names;
 import dev.peft4j.core.full.FullFineTuningConfig;
 import dev.peft4j.core.full.FullFineTuningMethod;
 import dev.peft4j.core.runtime.fixtures.Fixtures;
+import dev.peft4j.core.runtime.fixtures.StubProvider;
 import dev.peft4j.core.runtime.fixtures.ToyLoraConfig;
 import dev.peft4j.core.runtime.fixtures.ToyLoraProvider;
 import dev.peft4j.core.runtime.fixtures.ToyPromptConfig;
@@ -18,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,9 +74,23 @@ class PeftRuntimeTest {
 
     @Test
     void objectMapperChangesDoNotLoosenTheReaders() {
-        runtime.objectMapper().configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        runtime.objectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
         assertThatThrownBy(() -> runtime.readUserConfig("{\"peft_type\": \"PROMPT_TUNING\", \"x\": 1}"))
                 .hasMessage("unknown key 'x' in PROMPT_TUNING config; known: [num_virtual_tokens]");
+    }
+
+    @Test
+    void invalidHfTableFailsNamingTheProvider() {
+        var provider = new StubProvider<>("BAD", "bad", StubProvider.PrefixStub.class) {
+            @Override
+            public Map<String, Object> hfIgnorableDefaults() {
+                return Map.of("Use-Dora", false);
+            }
+        };
+        assertThatThrownBy(() -> PeftRuntime.of(List.of(provider)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("provider " + provider.getClass().getName()
+                        + ": hfIgnorableDefaults() key 'Use-Dora' must be snake_case ([a-z][a-z0-9_]*)");
     }
 
     @Test
@@ -84,7 +102,7 @@ class PeftRuntimeTest {
             }
         }));
         assertThat(withExtra.injector().getInstance(ToyPromptProvider.Contribution.class).from()).isEqualTo("PROMPT_TUNING");
-        assertThat(withExtra.injector().getInstance(com.google.inject.Key.get(String.class, Names.named("app")))).isEqualTo("demo");
+        assertThat(withExtra.injector().getInstance(Key.get(String.class, Names.named("app")))).isEqualTo("demo");
         assertThat(withExtra.injector().getInstance(MethodRegistry.class)).isSameAs(withExtra.registry());
         assertThat(withExtra.injector().getInstance(PeftConfigs.class)).isSameAs(withExtra.configs());
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.peft4j.core.full.FullFineTuningConfig;
+import dev.peft4j.core.full.FullFineTuningProvider;
 import dev.peft4j.core.runtime.fixtures.Fixtures;
 import dev.peft4j.core.runtime.fixtures.ToyLoraConfig;
 import dev.peft4j.core.runtime.fixtures.ToyLoraConfig.Bias;
@@ -156,7 +157,7 @@ class UserConfigTest {
 
     @Test
     void writingAConfigOfNoInstalledMethodFails() {
-        PeftConfigs onlyFull = new PeftConfigs(MethodRegistry.of(List.of(new dev.peft4j.core.full.FullFineTuningProvider())));
+        PeftConfigs onlyFull = new PeftConfigs(MethodRegistry.of(List.of(new FullFineTuningProvider())));
         assertThatThrownBy(() -> onlyFull.writeConfig(new ToyPromptConfig(3)))
                 .hasMessage("no installed method reads config type " + ToyPromptConfig.class.getName() + "; known: [FULL (full)]");
     }
