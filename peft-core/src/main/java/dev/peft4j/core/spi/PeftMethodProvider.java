@@ -1,5 +1,8 @@
 package dev.peft4j.core.spi;
 
+import java.util.Map;
+import java.util.Set;
+
 /**
  * The entry point of a PEFT method, discovered with {@link java.util.ServiceLoader} from a line in
  * {@code META-INF/services/dev.peft4j.core.spi.PeftMethodProvider}.
@@ -8,6 +11,10 @@ package dev.peft4j.core.spi;
  * {@code peft_type} value used as the JSON discriminator, and {@link #alias()}, the lower-case name
  * used on the command line. A provider that also implements
  * {@code dev.peft4j.core.runtime.GuiceContributor} may add Guice bindings.
+ *
+ * <p>Names are checked when the runtime is built: {@link #peftType()} must match
+ * {@code [A-Z][A-Z0-9_]*}, {@link #alias()} must match {@code [a-z][a-z0-9-]*}, and no two
+ * installed providers may share either name or a {@link #configType()}.
  *
  * @param <C> the method's configuration record
  */
@@ -38,6 +45,36 @@ public interface PeftMethodProvider<C extends PeftConfig> {
      * @return the method ready to {@link PeftMethod#apply apply}
      */
     PeftMethod create(C config);
+
+    /**
+     * Keys that HF PEFT writes into this method's {@code adapter_config.json} but that this
+     * method's config does not model, each with HF's default value (the value that asks for no
+     * behaviour). Reading an HF config accepts such a key when it holds this value and rejects it
+     * by name otherwise (e.g. {@code use_dora: true} before DoRA exists). Extends the runtime's
+     * common table (keys HF shares between tuners, such as {@code layer_replication}); a key the
+     * config record models is never looked up here.
+     *
+     * <p>A {@code null} value stands for HF's {@code None} (JSON {@code null}); values are JSON-like
+     * ({@link Boolean}, {@link Number}, {@link String}, {@link java.util.List}, {@link Map}).
+     * Numbers compare by value, so {@code 0} matches {@code 0.0}.
+     *
+     * @return key to HF default, empty by default; may hold {@code null} values
+     */
+    default Map<String, Object> hfIgnorableDefaults() {
+        return Map.of();
+    }
+
+    /**
+     * Keys that HF PEFT writes into this method's configs only as provenance, accepted with any
+     * value when reading an HF config (e.g. prompt tuning's {@code tokenizer_name_or_path}).
+     * Extends the runtime's common set ({@code task_type}, {@code base_model_name_or_path},
+     * {@code revision}, {@code inference_mode}, ...).
+     *
+     * @return key names, empty by default
+     */
+    default Set<String> hfInformationalKeys() {
+        return Set.of();
+    }
 
     /**
      * A one-line description for listings ({@code peft methods}).

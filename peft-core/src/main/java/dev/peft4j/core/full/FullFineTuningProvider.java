@@ -1,0 +1,42 @@
+package dev.peft4j.core.full;
+
+import dev.peft4j.core.spi.PeftMethodProvider;
+
+/**
+ * Provides full fine-tuning ({@code peft_type} {@code FULL}, alias {@code full}), built into
+ * peft-core and discovered like any other method through
+ * {@code META-INF/services/dev.peft4j.core.spi.PeftMethodProvider}.
+ */
+public final class FullFineTuningProvider implements PeftMethodProvider<FullFineTuningConfig> {
+
+    /** The {@code peft_type} of full fine-tuning (peft4j's own; HF PEFT has none). */
+    public static final String PEFT_TYPE = "FULL";
+
+    /** The CLI name of full fine-tuning. */
+    public static final String ALIAS = "full";
+
+    @Override
+    public String peftType() {
+        return PEFT_TYPE;
+    }
+
+    @Override
+    public String alias() {
+        return ALIAS;
+    }
+
+    @Override
+    public Class<FullFineTuningConfig> configType() {
+        return FullFineTuningConfig.class;
+    }
+
+    @Override
+    public FullFineTuningMethod create(FullFineTuningConfig config) {
+        return new FullFineTuningMethod(config);
+    }
+
+    @Override
+    public String description() {
+        return "full fine-tuning: every parameter trainable (baseline)";
+    }
+}

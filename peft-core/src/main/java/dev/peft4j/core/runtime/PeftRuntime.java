@@ -1,0 +1,207 @@
+package dev.peft4j.core.runtime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.CreationException;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import dev.peft4j.core.spi.PeftConfig;
+import dev.peft4j.core.spi.PeftMethod;
+import dev.peft4j.core.spi.PeftMethodProvider;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The entry point to the installed PEFT methods: discovery, lookup by either name, config JSON and
+ * method creation, over a Guice {@link Injector} built by {@link PeftRuntimeModule}. Immutable and
+ * thread-safe.
+ *
+ * <pre>{@code
+ * PeftRuntime runtime = PeftRuntime.discover();
+ * PeftConfig config = runtime.readUserConfig(Path.of("lora.json"));
+ * PeftMethod method = runtime.createMethod(config);
+ * }</pre>
+ */
+public final class PeftRuntime {
+
+    private final MethodRegistry registry;
+    private final Injector injector;
+    private final PeftConfigs configs;
+
+    private PeftRuntime(MethodRegistry registry, Collection<? extends Module> extraModules) {
+        this.registry = registry;
+        List<Module> modules = new ArrayList<>();
+        modules.add(new PeftRuntimeModule(registry));
+        modules.addAll(extraModules);
+        this.injector = Guice.createInjector(modules);
+        this.configs = injector.getInstance(PeftConfigs.class);
+    }
+
+    /**
+     * The methods listed in {@code META-INF/services/dev.peft4j.core.spi.PeftMethodProvider} on the
+     * thread's context class path (peft-core itself contributes {@code FULL}).
+     *
+     * @return the runtime
+     * @throws IllegalStateException if a listed provider cannot be loaded
+     * @throws IllegalArgumentException if providers declare invalid or clashing names (see
+     *     {@link MethodRegistry#of})
+     * @throws CreationException if a contributed Guice module is invalid; Guice's message names
+     *     the source location of each error
+     */
+    public static PeftRuntime discover() {
+        return new PeftRuntime(MethodRegistry.discover(), List.of());
+    }
+
+    /**
+     * Exactly the given methods, no discovery (tests, embedding applications).
+     *
+     * @param providers the providers, in any order
+     * @return the runtime
+     * @throws IllegalArgumentException as {@link MethodRegistry#of}, or if a {@link GuiceContributor}
+     *     returns no module
+     * @throws CreationException if a contributed Guice module is invalid
+     */
+    public static PeftRuntime of(List<? extends PeftMethodProvider<?>> providers) {
+        return of(providers, List.of());
+    }
+
+    /**
+     * As {@link #of(List)}, with further Guice modules installed beside the runtime's.
+     *
+     * @param providers the providers, in any order
+     * @param extraModules more bindings (e.g. an application's own)
+     * @return the runtime
+     * @throws IllegalArgumentException as {@link MethodRegistry#of}, or if a {@link GuiceContributor}
+     *     returns no module
+     * @throws CreationException if a module is invalid
+     */
+    public static PeftRuntime of(List<? extends PeftMethodProvider<?>> providers, List<? extends Module> extraModules) {
+        return new PeftRuntime(MethodRegistry.of(providers), List.copyOf(extraModules));
+    }
+
+    /**
+     * @param peftTypeOrAlias an exact {@code peft_type} ({@code LORA}) or alias ({@code lora})
+     * @return the provider
+     * @throws IllegalArgumentException {@code unknown peft_type 'LORRA'; known: [...]} for an
+     *     upper-case name, {@code unknown method 'lorra'; known: [...]} otherwise
+     */
+    public PeftMethodProvider<?> provider(String peftTypeOrAlias) {
+        return registry.lookup(peftTypeOrAlias);
+    }
+
+    /** @return every installed provider, sorted by {@code peft_type} */
+    public List<PeftMethodProvider<?>> installed() {
+        return registry.providers();
+    }
+
+    /** @return the registry behind this runtime */
+    public MethodRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * The injector's Jackson mapper, knowing every installed config type. Shared: reconfigure a
+     * {@link ObjectMapper#copy() copy}. The config readers use their own mapper, so changes here
+     * never loosen them.
+     *
+     * @return the mapper
+     */
+    public ObjectMapper objectMapper() {
+        return injector.getInstance(ObjectMapper.class);
+    }
+
+    /** @return the config reader and writer */
+    public PeftConfigs configs() {
+        return configs;
+    }
+
+    /**
+     * @param json a user-written config
+     * @return the config
+     * @throws InvalidConfigException see {@link PeftConfigs#readUserConfig(String)}
+     */
+    public PeftConfig readUserConfig(String json) {
+        return configs.readUserConfig(json);
+    }
+
+    /**
+     * @param file a user-written config file
+     * @return the config
+     * @throws IOException if the file cannot be read
+     * @throws InvalidConfigException see {@link PeftConfigs#readUserConfig(Path)}
+     */
+    public PeftConfig readUserConfig(Path file) throws IOException {
+        return configs.readUserConfig(file);
+    }
+
+    /**
+     * @param json an {@code adapter_config.json} written by HF PEFT
+     * @return the config
+     * @throws InvalidConfigException see {@link PeftConfigs#readHfConfig(String)}
+     */
+    public PeftConfig readHfConfig(String json) {
+        return configs.readHfConfig(json);
+    }
+
+    /**
+     * @param file an {@code adapter_config.json} written by HF PEFT
+     * @return the config
+     * @throws IOException if the file cannot be read
+     * @throws InvalidConfigException see {@link PeftConfigs#readHfConfig(Path)}
+     */
+    public PeftConfig readHfConfig(Path file) throws IOException {
+        return configs.readHfConfig(file);
+    }
+
+    /**
+     * @param config a config of an installed method
+     * @return pretty JSON with {@code peft_type} and snake_case keys
+     * @throws IllegalArgumentException if no installed method reads the config's type
+     */
+    public String writeConfig(PeftConfig config) {
+        return configs.writeConfig(config);
+    }
+
+    /**
+     * The JSON keys of a method's config (for help texts and generated CLI flags).
+     *
+     * @param peftTypeOrAlias {@code LORA} or {@code lora}
+     * @return the snake_case keys, sorted
+     * @throws IllegalArgumentException as {@link #provider}
+     */
+    public List<String> configKeys(String peftTypeOrAlias) {
+        return configs.configKeys(provider(peftTypeOrAlias).configType());
+    }
+
+    /**
+     * Binds a config to its method through the provider that reads the config's type.
+     *
+     * @param config a validated config of an installed method
+     * @return the method, ready to apply
+     * @throws IllegalArgumentException {@code no installed method reads config type X; known: [...]}
+     * @throws IllegalStateException if the provider returns {@code null}
+     */
+    public PeftMethod createMethod(PeftConfig config) {
+        if (config == null) {
+            throw new IllegalArgumentException("config is null");
+        }
+        PeftMethodProvider<?> provider = registry.byConfigType(config.getClass());
+        PeftMethod method = create(provider, config);
+        if (method == null) {
+            throw new IllegalStateException("provider " + provider.getClass().getName() + " returned no method for " + config);
+        }
+        return method;
+    }
+
+    /** @return the Guice injector holding the runtime's and every contributed binding */
+    public Injector injector() {
+        return injector;
+    }
+
+    private static <C extends PeftConfig> PeftMethod create(PeftMethodProvider<C> provider, PeftConfig config) {
+        return provider.create(provider.configType().cast(config));
+    }
+}
