@@ -1,6 +1,6 @@
 package dev.peft4j.core.full;
 
-import dev.peft4j.core.spi.AdaptableModel;
+import dev.peft4j.core.spi.InjectionContext;
 import dev.peft4j.core.spi.PeftMethod;
 import java.util.Objects;
 
@@ -29,12 +29,12 @@ public final class FullFineTuningMethod implements PeftMethod {
     /**
      * Leaves the model unchanged.
      *
-     * @param model the model to train in full
-     * @throws NullPointerException if {@code model} is null
+     * @param context the model to train in full
+     * @throws NullPointerException if {@code context} is null
      */
     @Override
-    public void apply(AdaptableModel model) {
-        Objects.requireNonNull(model, "model");
+    public void apply(InjectionContext context) {
+        Objects.requireNonNull(context, "context");
     }
 
     /** @return {@code false}: every base parameter is trained */

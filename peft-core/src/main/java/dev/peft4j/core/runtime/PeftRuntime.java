@@ -5,6 +5,8 @@ import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
+import dev.peft4j.core.model.TransformerModel;
+import dev.peft4j.core.spi.ConfigOrigin;
 import dev.peft4j.core.spi.PeftConfig;
 import dev.peft4j.core.spi.PeftMethod;
 import dev.peft4j.core.spi.PeftMethodProvider;
@@ -194,6 +196,22 @@ public final class PeftRuntime {
             throw new IllegalStateException("provider " + provider.getClass().getName() + " returned no method for " + config);
         }
         return method;
+    }
+
+    /**
+     * Adapts a model with a config, HF PEFT's {@code get_peft_model(model, config)}.
+     *
+     * @param model the base model; owned by the returned {@link PeftModel} from now on
+     * @param config a config of an installed method
+     * @param origin {@link ConfigOrigin#USER} for configs a user wrote (every
+     *     {@code target_modules} / {@code modules_to_save} entry must match), otherwise
+     *     {@link ConfigOrigin#CHECKPOINT}
+     * @return the adapted model
+     * @throws IllegalArgumentException if no installed method reads the config, or it does not
+     *     fit the model
+     */
+    public PeftModel getPeftModel(TransformerModel model, PeftConfig config, ConfigOrigin origin) {
+        return PeftModel.adapt(model, createMethod(config), origin);
     }
 
     /** @return the Guice injector holding the runtime's and every contributed binding */

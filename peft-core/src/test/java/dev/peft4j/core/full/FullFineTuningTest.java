@@ -3,11 +3,14 @@ package dev.peft4j.core.full;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.ndarray.NDManager;
+import dev.peft4j.core.model.Linear;
+import dev.peft4j.core.model.TaskType;
+import dev.peft4j.core.model.TinyBert;
+import dev.peft4j.core.runtime.PeftModel;
 import dev.peft4j.core.runtime.PeftRuntime;
-import dev.peft4j.core.spi.AdaptableModel;
+import dev.peft4j.core.spi.ConfigOrigin;
 import dev.peft4j.core.spi.PeftMethod;
-import java.lang.reflect.Proxy;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -35,14 +38,12 @@ class FullFineTuningTest {
     void keepsEveryParameterTrainableAndInjectsNothing() {
         PeftMethod method = runtime.createMethod(new FullFineTuningConfig());
         assertThat(method.freezesBaseModel()).isFalse();
-        List<String> calls = new ArrayList<>();
-        AdaptableModel model = (AdaptableModel) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {AdaptableModel.class}, (proxy, m, args) -> {
-                    calls.add(m.getName());
-                    return null;
-                });
-        method.apply(model);
-        assertThat(calls).isEmpty();
-        assertThatThrownBy(() -> method.apply(null)).isInstanceOf(NullPointerException.class).hasMessage("model");
+        try (NDManager manager = NDManager.newBaseManager();
+                PeftModel peft = PeftModel.adapt(TinyBert.create(manager, TaskType.SEQ_CLS), method, ConfigOrigin.USER)) {
+            assertThat(peft.trainableParameterCount()).isEqualTo(peft.totalParameterCount()).isPositive();
+            assertThat(peft.modulesToSave()).isEmpty();
+            assertThat(peft.baseModel().module("classifier")).isInstanceOf(Linear.class);
+        }
+        assertThatThrownBy(() -> method.apply(null)).isInstanceOf(NullPointerException.class).hasMessage("context");
     }
 }

@@ -38,7 +38,8 @@ class PeftModelTest {
     }
 
     private static PeftModel adapt(TaskType task, ScaleConfig config) {
-        return PeftModel.adapt(TinyBert.create(manager, task), new ScaleProvider().create(config), ConfigOrigin.USER);
+        PeftRuntime runtime = PeftRuntime.of(List.of(new ScaleProvider()));
+        return runtime.getPeftModel(TinyBert.create(manager, task), config, ConfigOrigin.USER);
     }
 
     @Test
