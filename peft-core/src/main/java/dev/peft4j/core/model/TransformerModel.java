@@ -8,6 +8,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import dev.peft4j.core.io.HostTensor;
+import dev.peft4j.core.io.onnx.ImportedBert;
 import dev.peft4j.core.spi.AdaptableModel;
 import dev.peft4j.core.spi.AdapterSwitch;
 import java.util.LinkedHashMap;
@@ -67,6 +68,28 @@ public final class TransformerModel implements AdaptableModel, AutoCloseable {
         root.initialize(manager, DataType.FLOAT32);
         String prefix = taskType == TaskType.SEQ_CLS ? "bert." : "";
         return new TransformerModel(Architecture.bert(config), taskType, prefix, root, manager);
+    }
+
+    /**
+     * Builds a BERT encoder with imported pretrained weights; a {@code SEQ_CLS} head starts freshly
+     * initialized.
+     *
+     * @param imported the configuration and {@code BertModel}-named weights
+     * @param taskType the head
+     * @param numLabels classes for {@code SEQ_CLS}; ignored otherwise
+     * @param parent the manager under which the model's own manager is created
+     * @return the model
+     * @throws IllegalArgumentException if the weights do not fit the configuration
+     */
+    public static TransformerModel pretrainedBert(ImportedBert imported, TaskType taskType, int numLabels, NDManager parent) {
+        TransformerModel model = bert(imported.config(), taskType, numLabels, parent);
+        try {
+            model.loadEncoderWeights(imported.weights());
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return model;
     }
 
     /** @return the head this model computes */
