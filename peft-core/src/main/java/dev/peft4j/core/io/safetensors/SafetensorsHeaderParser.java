@@ -92,7 +92,7 @@ final class SafetensorsHeaderParser {
             }
         } catch (JsonProcessingException e) {
             throw new SafetensorsFormatException(
-                    "safetensors header of " + file + " is not valid JSON: " + e.getOriginalMessage(), e);
+                    "safetensors header of " + file + " is not valid JSON: " + e.getOriginalMessage() + where(e), e);
         } catch (SafetensorsFormatException e) {
             throw e;
         } catch (IOException e) {
@@ -101,6 +101,11 @@ final class SafetensorsHeaderParser {
                     "safetensors header of " + file + " is not valid JSON: " + e.getMessage(), e);
         }
         return fields;
+    }
+
+    private static String where(JsonProcessingException e) {
+        long offset = e.getLocation() == null ? -1 : e.getLocation().getByteOffset();
+        return offset < 0 ? "" : " (at byte " + offset + " of the header)";
     }
 
     private static String describe(JsonToken token) {
