@@ -60,6 +60,17 @@ class OnnxBertImporterRejectionTest {
     }
 
     @Test
+    void randomBytes() {
+        byte[] random = new byte[4096];
+        new java.util.Random(7).nextBytes(random);
+        assertThatThrownBy(() -> OnnxBertImporter.read(new ByteArrayInputStream(random), "random.onnx"))
+                .isExactlyInstanceOf(ModelFormatException.class)
+                .hasMessage("not an ONNX model: random.onnx: While parsing a protocol message, the input ended"
+                        + " unexpectedly in the middle of a field.  This could mean either that the input has been"
+                        + " truncated or that an embedded message misreported its own length.");
+    }
+
+    @Test
     void truncatedModel() {
         byte[] bytes = model.toByteArray();
         byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length / 2);
