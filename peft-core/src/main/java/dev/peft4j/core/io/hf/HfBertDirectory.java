@@ -64,9 +64,12 @@ public final class HfBertDirectory {
     private HfBertDirectory() {}
 
     /**
-     * Saves a model without a tokenizer.
+     * Saves a model without a tokenizer, as {@link #save(Path, BertConfig, Map, Path)}.
      *
-     * @see #save(Path, BertConfig, Map, Path)
+     * @param dir the model directory
+     * @param config the hyper-parameters
+     * @param weights fp32 tensors under HF state-dict names
+     * @throws IOException if writing fails
      */
     public static void save(Path dir, BertConfig config, Map<String, HostTensor> weights) throws IOException {
         save(dir, config, weights, null);

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * all-MiniLM-L6-v2, bge-small-en-v1.5) from a PyTorch-exported ONNX file, under HF
  * {@code BertModel} state-dict names with linear weights in HF's {@code (out, in)} layout.
  *
- * <p>Only the graph's initializers and a few graph patterns are read (see {@link BertGraphReader}):
+ * <p>Only the graph's initializers and a few graph patterns are read:
  * linear weights are named by tracing each MatMul to the Add with the {@code <module>.bias}
  * initializer and transposed from ONNX's {@code (in, out)}; sizes come from weight shapes;
  * {@code num_attention_heads} from the per-head Reshape (or the {@code 1/sqrt(head_dim)} score

@@ -52,7 +52,7 @@ public final class SafetensorsWriter {
      * @param file the target file; its directory must exist; an existing file is replaced
      * @param tensors name to tensor; names must not be {@code __metadata__}
      * @param metadata free-form strings, e.g. {@code {"format": "pt"}} (HF transformers expects it)
-     * @throws IllegalArgumentException if a name is reserved or a tensor is null
+     * @throws IllegalArgumentException if a name is reserved, or a tensor or metadata value is null
      * @throws IOException if writing fails
      */
     public static void write(Path file, Map<String, HostTensor> tensors, Map<String, String> metadata)
@@ -68,7 +68,14 @@ public final class SafetensorsWriter {
             }
             sorted.put(entry.getKey(), entry.getValue());
         }
-        byte[] header = header(sorted, new TreeMap<>(metadata));
+        TreeMap<String, String> sortedMetadata = new TreeMap<>();
+        for (Map.Entry<String, String> entry : metadata.entrySet()) {
+            if (entry.getValue() == null) {
+                throw new IllegalArgumentException("metadata '" + entry.getKey() + "' is null");
+            }
+            sortedMetadata.put(entry.getKey(), entry.getValue());
+        }
+        byte[] header = header(sorted, sortedMetadata);
         AtomicFiles.write(file, channel -> {
             ByteBuffer prefix = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
             prefix.putLong(header.length).flip();
