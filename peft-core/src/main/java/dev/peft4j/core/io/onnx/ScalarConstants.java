@@ -13,16 +13,18 @@ final class ScalarConstants {
     /**
      * @param graph the indexed graph
      * @param value a value name
-     * @return the value as a double if it is a one-element FLOAT constant, else empty
+     * @return the value as a double if it is a one-element FLOAT constant (every dimension 1, or a
+     *     scalar), else empty; larger tensors are not decoded
      * @throws ModelFormatException if the constant is FLOAT but its data is malformed
      */
     static Optional<Double> floatScalar(OnnxGraphIndex graph, String value) throws ModelFormatException {
         Optional<TensorProto> constant = graph.constant(value);
-        if (constant.isEmpty() || constant.get().getDataType() != OnnxTensors.FLOAT) {
+        if (constant.isEmpty() || constant.get().getDataType() != OnnxTensors.FLOAT
+                || constant.get().getDimsList().stream().anyMatch(dim -> dim != 1)) {
             return Optional.empty();
         }
         HostTensor tensor = OnnxTensors.toFloat(constant.get(), "constant '" + value + "'", graph.source());
-        return tensor.size() == 1 ? Optional.of(exactDecimal(tensor.values()[0])) : Optional.empty();
+        return Optional.of(exactDecimal(tensor.values()[0]));
     }
 
     /**
