@@ -2,6 +2,8 @@ package dev.peft4j.core.runtime;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Parameter;
+import dev.peft4j.core.io.AdapterKeys;
+import dev.peft4j.core.io.HostTensor;
 import dev.peft4j.core.model.AdapterToggle;
 import dev.peft4j.core.model.Parameters;
 import dev.peft4j.core.model.TaskType;
@@ -119,6 +121,22 @@ public final class PeftModel implements AutoCloseable {
             if (parameter.requiresGradient()) {
                 out.put(name, parameter);
             }
+        });
+        return out;
+    }
+
+    /**
+     * The adapter's tensors as HF PEFT saves them: every trainable parameter, keyed by
+     * {@link AdapterKeys#toCheckpointKey} ({@code base_model.model.<path>}, adapter name removed).
+     *
+     * @return fp32 host tensors in model order
+     */
+    public Map<String, HostTensor> adapterWeights() {
+        Map<String, HostTensor> out = new LinkedHashMap<>();
+        trainableParameters().forEach((path, parameter) -> {
+            var array = parameter.getArray();
+            out.put(AdapterKeys.toCheckpointKey(path, InjectionContext.DEFAULT_ADAPTER),
+                    new HostTensor(array.getShape().getShape(), array.toFloatArray()));
         });
         return out;
     }

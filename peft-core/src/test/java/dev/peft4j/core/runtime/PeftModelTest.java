@@ -108,4 +108,23 @@ class PeftModelTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("modules_to_save entry 'pooler' matches no module; closest: [");
     }
+
+    @Test
+    void adapterWeightsUseHfCheckpointKeysAndRoundTripThroughTheFiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        try (PeftModel peft = adapt(TaskType.SEQ_CLS, ScaleConfig.of(TargetModules.names("query")))) {
+            var weights = peft.adapterWeights();
+            assertThat(weights.keySet()).containsExactly(
+                    "base_model.model.bert.encoder.layer.0.attention.self.query.scale",
+                    "base_model.model.bert.encoder.layer.1.attention.self.query.scale",
+                    "base_model.model.classifier.weight",
+                    "base_model.model.classifier.bias");
+            long bytes = dev.peft4j.core.io.AdapterCheckpoint.save(dir, "{\"peft_type\": \"TEST_SCALE\"}", weights, java.util.Map.of("format", "pt"));
+            var read = dev.peft4j.core.io.safetensors.SafetensorsReader.read(dir.resolve("adapter_model.safetensors"));
+            assertThat(read.tensors()).isEqualTo(weights);
+            assertThat(read.metadata()).containsEntry("format", "pt");
+            assertThat(java.nio.file.Files.readString(dir.resolve("adapter_config.json"))).isEqualTo("{\"peft_type\": \"TEST_SCALE\"}");
+            assertThat(bytes).isEqualTo(java.nio.file.Files.size(dir.resolve("adapter_model.safetensors")) + 27);
+        }
+    }
 }
