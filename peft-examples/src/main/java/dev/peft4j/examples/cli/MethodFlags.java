@@ -1,0 +1,109 @@
+package dev.peft4j.examples.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.peft4j.core.spi.PeftMethodProvider;
+import dev.peft4j.core.target.TargetModules;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * A method's command-line options, generated from its config record: every JSON key becomes the
+ * same name in kebab-case ({@code lora_alpha -> --lora-alpha}), so a new method gets its flags
+ * without CLI code. Values are read as JSON where they parse as JSON ({@code 8}, {@code true},
+ * {@code ["query","value"]}); list-valued keys also take comma-separated names
+ * ({@code --target-modules query,value}); anything else is a string. Types are then checked by the
+ * strict config reader, whose messages name the key.
+ */
+final class MethodFlags {
+
+    private final ObjectMapper mapper;
+    private final PeftMethodProvider<?> provider;
+    private final Map<String, JavaType> keyTypes = new LinkedHashMap<>();
+
+    MethodFlags(ObjectMapper mapper, PeftMethodProvider<?> provider) {
+        this.mapper = mapper;
+        this.provider = provider;
+        BeanDescription description = mapper.getDeserializationConfig().introspect(mapper.constructType(provider.configType()));
+        for (BeanPropertyDefinition property : description.findProperties()) {
+            if (property.couldDeserialize() && !property.getName().equals("peft_type")) {
+                keyTypes.put(property.getName(), property.getPrimaryType());
+            }
+        }
+    }
+
+    /** @return the option names, e.g. {@code --lora-alpha}, in key order */
+    List<String> optionNames() {
+        return keyTypes.keySet().stream().map(MethodFlags::optionName).sorted().toList();
+    }
+
+    static String optionName(String jsonKey) {
+        return "--" + jsonKey.replace('_', '-');
+    }
+
+    /**
+     * Parses method flags into a JSON object of config keys.
+     *
+     * @param args the arguments left over by the command's own options
+     * @return the keys the flags set
+     * @throws CommandLine.ParameterException for an option the method does not have, listing them
+     */
+    ObjectNode parse(List<String> args) {
+        CommandSpec spec = CommandSpec.create().name(provider.alias());
+        Map<OptionSpec, String> keysByOption = new LinkedHashMap<>();
+        keyTypes.forEach((key, type) -> {
+            OptionSpec option = OptionSpec.builder(optionName(key)).arity("1").type(String.class)
+                    .paramLabel(key.toUpperCase(Locale.ROOT)).build();
+            spec.addOption(option);
+            keysByOption.put(option, key);
+        });
+        CommandLine parser = new CommandLine(spec);
+        ObjectNode values = mapper.createObjectNode();
+        try {
+            ParseResult result = parser.parseArgs(args.toArray(String[]::new));
+            for (OptionSpec option : result.matchedOptions()) {
+                String key = keysByOption.get(option);
+                values.set(key, toJson(option.getValue(), keyTypes.get(key)));
+            }
+        } catch (CommandLine.UnmatchedArgumentException e) {
+            throw new IllegalArgumentException("unknown option(s) " + e.getUnmatched() + " for method '" + provider.alias()
+                    + "'; its options: " + optionNames());
+        }
+        return values;
+    }
+
+    private JsonNode toJson(String raw, JavaType type) {
+        boolean listLike = type.isCollectionLikeType() || type.hasRawClass(TargetModules.class);
+        if (listLike && TargetModules.ALL_LINEAR.equals(raw)) {
+            return TextNode.valueOf(raw);
+        }
+        try {
+            JsonNode parsed = mapper.readTree(raw);
+            if (parsed != null && !parsed.isMissingNode() && !(listLike && parsed.isTextual())) {
+                return parsed;
+            }
+        } catch (JsonProcessingException notJson) {
+            // a bare word: a string, or a comma-separated list for list-valued keys
+        }
+        if (listLike) {
+            ArrayNode array = mapper.createArrayNode();
+            Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(array::add);
+            return array;
+        }
+        return TextNode.valueOf(raw);
+    }
+}
