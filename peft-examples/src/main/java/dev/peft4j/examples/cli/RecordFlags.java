@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.peft4j.core.spi.PeftMethodProvider;
 import dev.peft4j.core.target.TargetModules;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -22,23 +21,28 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
 
 /**
- * A method's command-line options, generated from its config record: every JSON key becomes the
- * same name in kebab-case ({@code lora_alpha -> --lora-alpha}), so a new method gets its flags
- * without CLI code. Values are read as JSON where they parse as JSON ({@code 8}, {@code true},
+ * Command-line options generated from a record's JSON keys (a method's config, the training
+ * recipe): every key becomes the same name in kebab-case ({@code lora_alpha -> --lora-alpha}), so
+ * a new method gets its flags without CLI code. Values are read as JSON where they parse as JSON ({@code 8}, {@code true},
  * {@code ["query","value"]}); list-valued keys also take comma-separated names
  * ({@code --target-modules query,value}); anything else is a string. Types are then checked by the
  * strict config reader, whose messages name the key.
  */
-final class MethodFlags {
+final class RecordFlags {
 
     private final ObjectMapper mapper;
-    private final PeftMethodProvider<?> provider;
+    private final String owner;
     private final Map<String, JavaType> keyTypes = new LinkedHashMap<>();
 
-    MethodFlags(ObjectMapper mapper, PeftMethodProvider<?> provider) {
+    /**
+     * @param mapper the mapper that reads the record (its naming strategy decides the keys)
+     * @param recordType the record whose components become options
+     * @param owner what the options belong to, for messages ({@code method 'lora'})
+     */
+    RecordFlags(ObjectMapper mapper, Class<?> recordType, String owner) {
         this.mapper = mapper;
-        this.provider = provider;
-        BeanDescription description = mapper.getDeserializationConfig().introspect(mapper.constructType(provider.configType()));
+        this.owner = owner;
+        BeanDescription description = mapper.getDeserializationConfig().introspect(mapper.constructType(recordType));
         for (BeanPropertyDefinition property : description.findProperties()) {
             if (property.couldDeserialize() && !property.getName().equals("peft_type")) {
                 keyTypes.put(property.getName(), property.getPrimaryType());
@@ -48,22 +52,27 @@ final class MethodFlags {
 
     /** @return the option names, e.g. {@code --lora-alpha}, in key order */
     List<String> optionNames() {
-        return keyTypes.keySet().stream().map(MethodFlags::optionName).sorted().toList();
+        return keyTypes.keySet().stream().map(RecordFlags::optionName).sorted().toList();
     }
 
     static String optionName(String jsonKey) {
         return "--" + jsonKey.replace('_', '-');
     }
 
+    /** @return whether {@code option} (e.g. {@code --lora-alpha}) is one of these flags */
+    boolean accepts(String option) {
+        return optionNames().contains(option);
+    }
+
     /**
-     * Parses method flags into a JSON object of config keys.
+     * Parses flags into a JSON object of record keys.
      *
-     * @param args the arguments left over by the command's own options
+     * @param args {@code --name value} pairs (or {@code --name=value})
      * @return the keys the flags set
-     * @throws CommandLine.ParameterException for an option the method does not have, listing them
+     * @throws IllegalArgumentException for an option the record does not have, listing them
      */
     ObjectNode parse(List<String> args) {
-        CommandSpec spec = CommandSpec.create().name(provider.alias());
+        CommandSpec spec = CommandSpec.create().name(owner);
         Map<OptionSpec, String> keysByOption = new LinkedHashMap<>();
         keyTypes.forEach((key, type) -> {
             OptionSpec option = OptionSpec.builder(optionName(key)).arity("1").type(String.class)
@@ -80,8 +89,8 @@ final class MethodFlags {
                 values.set(key, toJson(option.getValue(), keyTypes.get(key)));
             }
         } catch (CommandLine.UnmatchedArgumentException e) {
-            throw new IllegalArgumentException("unknown option(s) " + e.getUnmatched() + " for method '" + provider.alias()
-                    + "'; its options: " + optionNames());
+            throw new IllegalArgumentException("unknown option(s) " + e.getUnmatched() + " for " + owner
+                    + "; its options: " + optionNames());
         }
         return values;
     }
