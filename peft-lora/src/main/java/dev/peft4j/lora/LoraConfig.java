@@ -203,27 +203,13 @@ public record LoraConfig(
     }
 
     /** @return a builder starting from HF's defaults */
-    public static Builder builder() {
-        return new Builder();
+    public static LoraConfigBuilder builder() {
+        return new LoraConfigBuilder();
     }
 
     /** @return a builder holding this config's values */
-    public Builder toBuilder() {
-        Builder builder = new Builder();
-        builder.r = r;
-        builder.targetModules = targetModules;
-        builder.excludeModules = excludeModules;
-        builder.loraAlpha = loraAlpha;
-        builder.loraDropout = loraDropout;
-        builder.fanInFanOut = fanInFanOut;
-        builder.bias = bias;
-        builder.useRslora = useRslora;
-        builder.modulesToSave = modulesToSave;
-        builder.initLoraWeights = initLoraWeights;
-        builder.layersToTransform = layersToTransform;
-        builder.rankPattern = rankPattern;
-        builder.alphaPattern = alphaPattern;
-        return builder;
+    public LoraConfigBuilder toBuilder() {
+        return new LoraConfigBuilder(this);
     }
 
     /** @return the module-selection fields for {@code TargetResolver} */
@@ -279,76 +265,6 @@ public record LoraConfig(
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException("lora." + key + " key '" + pattern + "' is not a valid regex: "
                     + e.getDescription());
-        }
-    }
-
-    /** Builds a {@link LoraConfig}; unset values take HF's defaults, {@link #build()} validates. */
-    public static final class Builder {
-        private Integer r;
-        private TargetModules targetModules;
-        private TargetModules excludeModules;
-        private Double loraAlpha;
-        private Double loraDropout;
-        private Boolean fanInFanOut;
-        private Bias bias;
-        private Boolean useRslora;
-        private List<String> modulesToSave;
-        private InitLoraWeights initLoraWeights;
-        private List<Integer> layersToTransform;
-        private Map<String, Integer> rankPattern;
-        private Map<String, Double> alphaPattern;
-
-        private Builder() {}
-
-        /** @param value {@code r} @return this */
-        public Builder r(int value) { r = value; return this; }
-
-        /** @param value {@code target_modules}, {@code null} for the defaults @return this */
-        public Builder targetModules(TargetModules value) { targetModules = value; return this; }
-
-        /** @param names {@code target_modules} as a list of names @return this */
-        public Builder targetModules(String... names) { return targetModules(TargetModules.names(names)); }
-
-        /** @param value {@code exclude_modules} @return this */
-        public Builder excludeModules(TargetModules value) { excludeModules = value; return this; }
-
-        /** @param value {@code lora_alpha} @return this */
-        public Builder loraAlpha(double value) { loraAlpha = value; return this; }
-
-        /** @param value {@code lora_dropout} @return this */
-        public Builder loraDropout(double value) { loraDropout = value; return this; }
-
-        /** @param value {@code fan_in_fan_out} @return this */
-        public Builder fanInFanOut(boolean value) { fanInFanOut = value; return this; }
-
-        /** @param value {@code bias} @return this */
-        public Builder bias(Bias value) { bias = value; return this; }
-
-        /** @param value {@code use_rslora} @return this */
-        public Builder useRslora(boolean value) { useRslora = value; return this; }
-
-        /** @param value {@code modules_to_save} @return this */
-        public Builder modulesToSave(List<String> value) { modulesToSave = value; return this; }
-
-        /** @param value {@code init_lora_weights} @return this */
-        public Builder initLoraWeights(InitLoraWeights value) { initLoraWeights = value; return this; }
-
-        /** @param value {@code layers_to_transform} @return this */
-        public Builder layersToTransform(List<Integer> value) { layersToTransform = value; return this; }
-
-        /** @param value {@code rank_pattern}, in match order @return this */
-        public Builder rankPattern(Map<String, Integer> value) { rankPattern = value; return this; }
-
-        /** @param value {@code alpha_pattern}, in match order @return this */
-        public Builder alphaPattern(Map<String, Double> value) { alphaPattern = value; return this; }
-
-        /**
-         * @return the validated config
-         * @throws IllegalArgumentException as the record's constructor
-         */
-        public LoraConfig build() {
-            return new LoraConfig(r, targetModules, excludeModules, loraAlpha, loraDropout, fanInFanOut, bias,
-                    useRslora, modulesToSave, initLoraWeights, layersToTransform, rankPattern, alphaPattern);
         }
     }
 }

@@ -215,49 +215,73 @@ public final class LoraLayer extends ModuleBlock {
 
         private Builder() {}
 
-        /** @param base the initialized layer to wrap @return this */
+        /**
+         * @param base the initialized layer to wrap
+         * @return this
+         */
         public Builder setBase(Linear base) {
             this.base = base;
             return this;
         }
 
-        /** @param rank {@code r}, &gt; 0 @return this */
+        /**
+         * @param rank {@code r}, &gt; 0
+         * @return this
+         */
         public Builder setRank(int rank) {
             this.rank = rank;
             return this;
         }
 
-        /** @param adapterSwitch the model's switch, consulted on every forward pass @return this */
+        /**
+         * @param adapterSwitch the model's switch, consulted on every forward pass
+         * @return this
+         */
         public Builder setAdapterSwitch(AdapterSwitch adapterSwitch) {
             this.adapterSwitch = adapterSwitch;
             return this;
         }
 
-        /** @param alpha {@code lora_alpha}, default 8 @return this */
+        /**
+         * @param alpha {@code lora_alpha}, default 8
+         * @return this
+         */
         public Builder optAlpha(double alpha) {
             this.alpha = alpha;
             return this;
         }
 
-        /** @param dropout {@code lora_dropout} in {@code [0, 1)}, default 0 @return this */
+        /**
+         * @param dropout {@code lora_dropout} in {@code [0, 1)}, default 0
+         * @return this
+         */
         public Builder optDropout(double dropout) {
             this.dropout = dropout;
             return this;
         }
 
-        /** @param useRslora scale by {@code alpha / sqrt(r)}, default false @return this */
+        /**
+         * @param useRslora scale by {@code alpha / sqrt(r)}, default false
+         * @return this
+         */
         public Builder optUseRslora(boolean useRslora) {
             this.useRslora = useRslora;
             return this;
         }
 
-        /** @param init how {@code A} and {@code B} start, default {@link InitLoraWeights#KAIMING} @return this */
+        /**
+         * @param init how {@code A} and {@code B} start, default {@link InitLoraWeights#KAIMING}
+         * @return this
+         */
         public Builder optInit(InitLoraWeights init) {
             this.init = Objects.requireNonNull(init, "init");
             return this;
         }
 
-        /** @param adapterName the adapter's name, default {@code default} @return this */
+        /**
+         * @param adapterName the adapter's name, default {@code default}
+         * @return this
+         */
         public Builder optAdapterName(String adapterName) {
             this.adapterName = adapterName;
             return this;

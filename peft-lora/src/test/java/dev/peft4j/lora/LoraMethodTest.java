@@ -16,9 +16,11 @@ import dev.peft4j.core.model.TinyBert;
 import dev.peft4j.core.model.TransformerModel;
 import dev.peft4j.core.runtime.PeftModel;
 import dev.peft4j.core.spi.ConfigOrigin;
+import dev.peft4j.core.spi.InjectionContext;
 import dev.peft4j.core.target.TargetModules;
 import dev.peft4j.lora.LoraConfig.Bias;
 import dev.peft4j.lora.LoraConfig.InitLoraWeights;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -194,7 +196,7 @@ class LoraMethodTest {
         try (PeftModel peft = adapt(manager, TaskType.SEQ_CLS, config); NDManager scope = manager.newSubManager()) {
             List<LoraLayer> layers = peft.baseModel().modules().values().stream()
                     .filter(LoraLayer.class::isInstance).map(LoraLayer.class::cast).toList();
-            Map<LoraLayer, float[]> before = new java.util.HashMap<>();
+            Map<LoraLayer, float[]> before = new HashMap<>();
             layers.forEach(layer -> before.put(layer, layer.base().weight().getArray().toFloatArray()));
             float[] unmerged = peft.forward(batch(scope), false).head().toFloatArray();
             layers.forEach(LoraLayer::merge);
@@ -221,7 +223,7 @@ class LoraMethodTest {
     void nonLinearTargetsFailNamingPathAndTypeBeforeAnythingChanges() {
         try (TransformerModel model = TinyBert.create(manager, TaskType.SEQ_CLS)) {
             LoraMethod method = new LoraProvider().create(LoraConfig.builder().targetModules("query", "attention").build());
-            var context = new dev.peft4j.core.spi.InjectionContext(model, "default", ConfigOrigin.USER);
+            var context = new InjectionContext(model, InjectionContext.DEFAULT_ADAPTER, ConfigOrigin.USER);
             assertThatThrownBy(() -> method.apply(context))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("lora target 'bert.encoder.layer.0.attention' is a BertAttention; LoRA wraps Linear layers only"

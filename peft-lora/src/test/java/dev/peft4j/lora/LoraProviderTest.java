@@ -3,6 +3,7 @@ package dev.peft4j.lora;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.peft4j.core.runtime.PeftRuntime;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The provider's names and its discovery through the services file. */
@@ -31,7 +32,7 @@ class LoraProviderTest {
 
     @Test
     void hfDefaultsTableHoldsOnlyKeysTheRecordDoesNotModel() {
-        PeftRuntime runtime = PeftRuntime.of(java.util.List.of(new LoraProvider()));
+        PeftRuntime runtime = PeftRuntime.of(List.of(new LoraProvider()));
         assertThat(new LoraProvider().hfIgnorableDefaults().keySet()).doesNotContainAnyElementsOf(runtime.configKeys("lora"));
         assertThat(new LoraProvider().hfIgnorableDefaults()).containsEntry("use_qalora", false).containsEntry("qalora_group_size", 16);
     }
