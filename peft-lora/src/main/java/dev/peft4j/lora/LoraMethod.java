@@ -1,0 +1,109 @@
+package dev.peft4j.lora;
+
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import dev.peft4j.core.model.Linear;
+import dev.peft4j.core.model.Parameters;
+import dev.peft4j.core.spi.AdaptableModel;
+import dev.peft4j.core.spi.InjectionContext;
+import dev.peft4j.core.spi.PeftMethod;
+import dev.peft4j.core.target.TargetResolver;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Applies a {@link LoraConfig} to a model, HF PEFT's {@code LoraModel.inject_adapter}: resolves
+ * {@code target_modules} with HF's matching rules, wraps each targeted {@link Linear} in a
+ * {@link LoraLayer} with its per-module rank and alpha ({@code rank_pattern}, {@code alpha_pattern}),
+ * allocates {@code A} and {@code B} in the model's manager, and applies the {@code bias} policy
+ * (HF's {@code _mark_only_adapters_as_trainable}). The base is frozen by the runtime beforehand.
+ */
+public final class LoraMethod implements PeftMethod {
+
+    private final LoraConfig config;
+
+    /**
+     * @param config the configuration
+     * @throws NullPointerException if {@code config} is null
+     */
+    public LoraMethod(LoraConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    @Override
+    public LoraConfig config() {
+        return config;
+    }
+
+    /**
+     * Wraps every targeted module. Every target is checked before the model changes.
+     *
+     * @param context the model (base frozen), the adapter's name and the config's origin
+     * @throws IllegalArgumentException if a {@code target_modules} entry matches nothing (from
+     *     {@link TargetResolver}), a target is not a {@link Linear}
+     *     ({@code lora target 'encoder.layer.0.attention.self' is a BertSelfAttention; LoRA wraps Linear layers only}),
+     *     or {@code fan_in_fan_out} is true while the targets store {@code (out, in)} weights
+     */
+    @Override
+    public void apply(InjectionContext context) {
+        AdaptableModel model = context.model();
+        Map<String, Linear> targets = new LinkedHashMap<>();
+        for (String path : TargetResolver.resolve(model, config.selection(), context.origin())) {
+            Block block = model.module(path);
+            if (!(block instanceof Linear linear)) {
+                throw new IllegalArgumentException("lora target '" + path + "' is a " + block.getClass().getSimpleName()
+                        + "; LoRA wraps Linear layers only (target_modules " + describeTargets(model) + ")");
+            }
+            targets.put(path, linear);
+        }
+        if (config.fanInFanOut()) {
+            // HF PEFT warns and resets the flag for nn.Linear targets; a silent reset hides a config error.
+            throw new IllegalArgumentException("lora.fan_in_fan_out is true, but target '" + targets.keySet().iterator().next()
+                    + "' is a Linear storing its weight (out, in); fan_in_fan_out is for (in, out) weights such as GPT-2's"
+                    + " Conv1D, which no peft4j model has yet: set fan_in_fan_out to false");
+        }
+        List<LoraLayer> layers = new ArrayList<>();
+        targets.forEach((path, linear) -> {
+            LoraLayer layer = LoraLayer.builder()
+                    .setBase(linear)
+                    .setRank(config.rankFor(path))
+                    .setAdapterSwitch(model.adapterSwitch())
+                    .optAlpha(config.alphaFor(path))
+                    .optDropout(config.loraDropout())
+                    .optUseRslora(config.useRslora())
+                    .optInit(config.initLoraWeights())
+                    .optAdapterName(context.adapterName())
+                    .build();
+            layer.initialize(model.manager(), linear.weight().getArray().getDataType());
+            model.replaceModule(path, layer);
+            layers.add(layer);
+        });
+        applyBiasPolicy(model, layers);
+    }
+
+    private String describeTargets(AdaptableModel model) {
+        return config.targetModules() == null ? model.defaultTargetModules() + " (the architecture's defaults)"
+                : String.valueOf(config.targetModules());
+    }
+
+    /** HF: {@code all} unfreezes every parameter named {@code bias} or {@code *.bias}; {@code lora_only} the wrapped layers' biases. */
+    private void applyBiasPolicy(AdaptableModel model, List<LoraLayer> layers) {
+        switch (config.bias()) {
+            case NONE -> { }
+            case ALL -> Parameters.byName(model.modules().get("")).forEach((name, parameter) -> {
+                if (name.equals("bias") || name.endsWith(".bias")) {
+                    parameter.freeze(false);
+                }
+            });
+            case LORA_ONLY -> layers.forEach(layer -> {
+                Parameter bias = layer.base().bias();
+                if (bias != null) {
+                    bias.freeze(false);
+                }
+            });
+        }
+    }
+}
