@@ -1,0 +1,109 @@
+package dev.peft4j.examples.cli;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.peft4j.core.io.AdapterCheckpoint;
+import dev.peft4j.core.io.AtomicFiles;
+import dev.peft4j.core.io.BundledModel;
+import dev.peft4j.core.model.SentenceTokenizer;
+import dev.peft4j.core.model.TaskType;
+import dev.peft4j.core.model.TransformerModel;
+import dev.peft4j.core.runtime.PeftModel;
+import dev.peft4j.core.runtime.PeftRuntime;
+import dev.peft4j.core.spi.ConfigOrigin;
+import dev.peft4j.core.spi.PeftConfig;
+import dev.peft4j.core.train.EpochMetrics;
+import dev.peft4j.core.train.Trainer;
+import dev.peft4j.core.train.TrainingExample;
+import dev.peft4j.core.train.TrainingRecipe;
+import dev.peft4j.core.train.TrainingResult;
+import dev.peft4j.examples.data.DatasetSplit;
+import dev.peft4j.examples.data.LabeledText;
+import dev.peft4j.examples.data.RottenTomatoes;
+import dev.peft4j.examples.data.StratifiedSplit;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One {@code peft train} run: the Rotten Tomatoes split, MiniLM with a fresh classification head,
+ * the method applied, training and held-out evaluation, then the adapter and {@code results.json}
+ * written into the output folder.
+ */
+final class TrainingRun {
+
+    /** The held-out share of the stratified split (seed 0): 800 of 4,000 sentences. */
+    static final double TEST_FRACTION = 0.2;
+    static final long SPLIT_SEED = 0;
+    static final BundledModel BASE_MODEL = BundledModel.ALL_MINILM_L6_V2;
+
+    private final PeftRuntime runtime;
+    private final PeftConfig config;
+    private final TrainingRecipe recipe;
+    private final Path output;
+    private final Integer maxTrainSamples;
+    private final Integer maxEvalSamples;
+    private final boolean progressBar;
+
+    TrainingRun(PeftRuntime runtime, PeftConfig config, TrainingRecipe recipe, Path output,
+            Integer maxTrainSamples, Integer maxEvalSamples, boolean progressBar) {
+        this.runtime = runtime;
+        this.config = config;
+        this.recipe = recipe;
+        this.output = output;
+        this.maxTrainSamples = maxTrainSamples;
+        this.maxEvalSamples = maxEvalSamples;
+        this.progressBar = progressBar;
+    }
+
+    TrainingReport execute(PrintWriter out) throws IOException {
+        DatasetSplit split = StratifiedSplit.split(RottenTomatoes.load(), TEST_FRACTION, SPLIT_SEED);
+        List<TrainingExample> train = examples(split.train(), maxTrainSamples);
+        List<TrainingExample> test = examples(split.test(), maxEvalSamples);
+        long loadStart = System.nanoTime();
+        var imported = BASE_MODEL.importWeights();
+        Engine.getInstance().setRandomSeed(Math.toIntExact(recipe.seed()));
+        try (NDManager manager = NDManager.newBaseManager();
+                SentenceTokenizer tokenizer = BASE_MODEL.tokenizer(recipe.maxLength());
+                PeftModel peft = runtime.getPeftModel(
+                        TransformerModel.pretrainedBert(imported, TaskType.SEQ_CLS, RottenTomatoes.labelNames().size(), manager),
+                        config, ConfigOrigin.USER)) {
+            double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+            out.printf(Locale.ROOT, "%s on %s: %d train / %d held-out sentences%n",
+                    runtime.registry().byConfigType(config.getClass()).alias(), BASE_MODEL.modelName(), train.size(), test.size());
+            out.println(peft.trainableParametersLine());
+            out.flush();
+            Trainer trainer = Trainer.builder().setModel(peft).setTokenizer(tokenizer).setRecipe(recipe)
+                    .optProgressBar(progressBar).build();
+            TrainingResult result = trainer.train(train, test);
+            for (EpochMetrics epoch : result.epochs()) {
+                out.printf(Locale.ROOT, "epoch %d: train loss %.4f | held-out loss %.4f, accuracy %.4f, macro-F1 %.4f%n",
+                        epoch.epoch() + 1, epoch.trainLoss(), epoch.evaluation().loss(), epoch.evaluation().accuracy(),
+                        epoch.evaluation().metrics().macroF1());
+            }
+            ObjectMapper mapper = runtime.objectMapper();
+            String adapterConfig = AdapterConfigJson.of(mapper, runtime.writeConfig(config), TaskType.SEQ_CLS,
+                    AdapterConfigJson.MINILM_HUB_NAME);
+            long adapterBytes = AdapterCheckpoint.save(output, adapterConfig, peft.adapterWeights(), Map.of("format", "pt"));
+            TrainingReport report = TrainingReport.of(runtime, config, recipe, peft, result, loadSeconds, adapterBytes,
+                    RunEnvironment.capture());
+            AtomicFiles.write(output.resolve("results.json"), mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
+            out.printf(Locale.ROOT, "wall time %.1f s, median step %.1f ms, %.0f tokens/s; adapter (%,d bytes) and results.json in %s%n",
+                    result.wallTime().toNanos() / 1e9, result.medianStepNanos() / 1e6, report.tokensPerSecond(), adapterBytes, output);
+            out.flush();
+            return report;
+        }
+    }
+
+    private static List<TrainingExample> examples(List<LabeledText> rows, Integer limit) {
+        if (limit != null && limit <= 0) {
+            throw new IllegalArgumentException("sample limits must be > 0, got " + limit);
+        }
+        List<LabeledText> kept = limit == null || limit >= rows.size() ? rows : rows.subList(0, limit);
+        return kept.stream().map(row -> new TrainingExample(row.text(), row.label())).toList();
+    }
+}
