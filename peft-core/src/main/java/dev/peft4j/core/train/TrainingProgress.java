@@ -13,6 +13,9 @@ import me.tongfei.progressbar.ProgressBarStyle;
  */
 final class TrainingProgress implements AutoCloseable {
 
+    /** Characters drawn off a terminal: room for the bar, ETA, speed and the loss message. */
+    private static final int MAX_WIDTH = 120;
+
     private final ProgressBar bar;
 
     private TrainingProgress(ProgressBar bar) {
@@ -32,16 +35,23 @@ final class TrainingProgress implements AutoCloseable {
                 .setTaskName("train")
                 .setInitialMax(totalSteps)
                 .setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                .setConsumer(consumer())
                 .setUnit(" steps", 1)
                 .showSpeed()
                 .build();
         return new TrainingProgress(bar);
     }
 
+    /** On a terminal the bar fits its width; redirected, lines are {@link #MAX_WIDTH} wide. */
+    private static ConsoleProgressBarConsumer consumer() {
+        return System.console() != null && System.console().isTerminal()
+                ? new ConsoleProgressBarConsumer(System.err)
+                : new ConsoleProgressBarConsumer(System.err, MAX_WIDTH);
+    }
+
     void step(StepEvent event) {
         if (bar != null) {
-            bar.setExtraMessage(String.format(Locale.ROOT, "epoch %d loss %.4f lr %.2e", event.epoch() + 1, event.loss(), event.learningRate()));
+            bar.setExtraMessage(String.format(Locale.ROOT, " epoch %d loss %.4f lr %.2e", event.epoch() + 1, event.loss(), event.learningRate()));
             bar.step();
         }
     }
