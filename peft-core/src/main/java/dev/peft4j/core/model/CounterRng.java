@@ -1,6 +1,7 @@
 package dev.peft4j.core.model;
 
 import java.nio.charset.StandardCharsets;
+import java.util.stream.IntStream;
 
 /**
  * A stateless, counter-based random generator: every value is a pure function of
@@ -12,8 +13,7 @@ import java.nio.charset.StandardCharsets;
  * Lea and Flood 2014, "Fast splittable pseudorandom number generators"; the finaliser is
  * Stafford's "Mix13"); element {@code i} is then the SplitMix64 output for state
  * {@code key + (i + 1) * 0x9E3779B97F4A7C15}, i.e. the {@code i}-th value of the SplitMix64
- * sequence started at {@code key}. Uniform doubles take the top 53 bits, as
- * {@link java.util.SplittableRandom#nextDouble()} does.
+ * sequence started at {@code key}.
  *
  * <p>Not cryptographic. Thread-safe (no state).
  */
@@ -22,7 +22,8 @@ public final class CounterRng {
     /** The SplitMix64 increment: the odd integer closest to {@code 2^64 / phi}. */
     static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 
-    private static final double DOUBLE_UNIT = 0x1.0p-53;
+    /** Pairs of mask elements per parallel chunk (masks below this are filled on the caller's thread). */
+    private static final int PARALLEL_PAIRS = 1 << 17;
 
     private CounterRng() {}
 
@@ -65,18 +66,6 @@ public final class CounterRng {
     }
 
     /**
-     * The {@code index}-th value of the stream as a uniform double in {@code [0, 1)}, a multiple
-     * of {@code 2^-53}.
-     *
-     * @param key from {@link #key}
-     * @param index the element index, &gt;= 0
-     * @return the uniform value
-     */
-    public static double uniform(long key, long index) {
-        return (bits(key, index) >>> 11) * DOUBLE_UNIT;
-    }
-
-    /**
      * A stable 64-bit id for a name (a module path): FNV-1a over its UTF-8 bytes, then
      * {@link #mix64}. The same in every JVM and run.
      *
@@ -93,9 +82,12 @@ public final class CounterRng {
     }
 
     /**
-     * An inverted-dropout multiplier mask: element {@code i} is {@code 1 / (1 - rate)} (kept) when
-     * {@code uniform(key(seed, step, stream), i) >= rate}, else {@code 0} (dropped). The expected
-     * keep rate is {@code 1 - rate}.
+     * An inverted-dropout multiplier mask: element {@code i} is {@code 1 / (1 - rate)} (kept) or
+     * {@code 0} (dropped). Each 64-bit value of the stream decides two elements: element
+     * {@code i} is kept when the 32-bit half {@code u} of {@code bits(key(seed, step, stream), i / 2)}
+     * (the high half for even {@code i}, the low half for odd {@code i}) satisfies
+     * {@code u >= ceil(rate * 2^32)}, so the keep probability is {@code 1 - rate} to within
+     * {@code 2^-32}. Large masks are filled in parallel; the result does not depend on it.
      *
      * @param seed the run's seed
      * @param step the forward-pass counter
@@ -114,14 +106,29 @@ public final class CounterRng {
         }
         long key = key(seed, step, stream);
         float scale = (float) (1.0 / (1.0 - rate));
-        // uniform >= rate  <=>  top53 >= ceil(rate * 2^53): integer compare, no double per element.
-        long threshold = (long) Math.ceil(rate * 0x1.0p53);
+        long threshold = (long) Math.ceil(rate * 0x1.0p32);
         float[] mask = new float[count];
-        long state = key;
-        for (int i = 0; i < count; i++) {
-            state += GOLDEN_GAMMA;
-            mask[i] = (mix64(state) >>> 11) >= threshold ? scale : 0f;
+        int pairs = (count + 1) / 2;
+        if (pairs < PARALLEL_PAIRS) {
+            fill(mask, key, threshold, scale, 0, pairs);
+        } else {
+            int chunks = Math.ceilDiv(pairs, PARALLEL_PAIRS);
+            IntStream.range(0, chunks).parallel().forEach(chunk ->
+                    fill(mask, key, threshold, scale, chunk * PARALLEL_PAIRS, Math.min(pairs, (chunk + 1) * PARALLEL_PAIRS)));
         }
         return mask;
+    }
+
+    /** Fills elements {@code 2 * fromPair ..} from the 64-bit values {@code fromPair .. toPair - 1}. */
+    private static void fill(float[] mask, long key, long threshold, float scale, int fromPair, int toPair) {
+        int last = mask.length - 1;
+        for (int pair = fromPair; pair < toPair; pair++) {
+            long z = bits(key, pair);
+            int i = 2 * pair;
+            mask[i] = (z >>> 32) >= threshold ? scale : 0f;
+            if (i < last) {
+                mask[i + 1] = (z & 0xFFFFFFFFL) >= threshold ? scale : 0f;
+            }
+        }
     }
 }

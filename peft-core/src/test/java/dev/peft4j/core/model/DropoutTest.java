@@ -33,6 +33,21 @@ class DropoutTest {
     }
 
     @Test
+    void maskFollowsItsDefinitionAcrossParallelChunksAndOddSizes() {
+        int count = 600_001; // odd, and filled in several parallel chunks
+        float[] mask = CounterRng.dropoutMask(3, 9, 77, count, 0.3);
+        long key = CounterRng.key(3, 9, 77);
+        long threshold = (long) Math.ceil(0.3 * 0x1.0p32);
+        for (int i = 0; i < count; i += 997) {
+            long bits = CounterRng.bits(key, i / 2);
+            long half = i % 2 == 0 ? bits >>> 32 : bits & 0xFFFFFFFFL;
+            assertThat(mask[i]).as("element %d", i).isEqualTo(half >= threshold ? (float) (1 / 0.7) : 0f);
+        }
+        long last = CounterRng.bits(key, (count - 1) / 2) >>> 32;
+        assertThat(mask[count - 1]).isEqualTo(last >= threshold ? (float) (1 / 0.7) : 0f);
+    }
+
+    @Test
     void differentStepStreamOrSeedGiveDifferentMasks() {
         long layer0 = CounterRng.streamId("bert.encoder.layer.0.output.dropout");
         long layer1 = CounterRng.streamId("bert.encoder.layer.1.output.dropout");
