@@ -96,6 +96,24 @@ class TrainingStepTest {
     }
 
     @Test
+    void aNonFiniteLossStopsTrainingBeforeTheUpdate() {
+        try (PeftModel model = TinyTask.full(manager); AdamW optimizer = adamW(model)) {
+            var weight = model.trainableParameters().get("classifier.weight").getArray();
+            float[] nan = new float[(int) weight.size()];
+            java.util.Arrays.fill(nan, Float.NaN);
+            weight.set(nan);
+            TrainingStep step = new TrainingStep(model, tokenizer, optimizer, 5, 1.0);
+            Map<String, HostTensor> before = Parameters.stateDict(model.baseModel().root());
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> step.run(update(0), 1e-3, 0))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("training loss is NaN at update 0; lower the learning rate or check the inputs");
+            assertThat(optimizer.stepCount()).isZero();
+            assertThat(Parameters.stateDict(model.baseModel().root()).get("bert.embeddings.word_embeddings.weight"))
+                    .isEqualTo(before.get("bert.embeddings.word_embeddings.weight"));
+        }
+    }
+
+    @Test
     void stepsLeaveNoArraysBehindInTheModelManager() {
         try (PeftModel model = TinyTask.full(manager); AdamW optimizer = adamW(model)) {
             TrainingStep step = new TrainingStep(model, tokenizer, optimizer, 5, 1.0);
