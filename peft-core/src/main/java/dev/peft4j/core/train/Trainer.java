@@ -87,7 +87,7 @@ public final class Trainer {
         int batchesPerEpoch = Math.toIntExact(Math.ceilDiv(train.size(), recipe.batchSize()));
         long totalSteps = recipe.epochs() * recipe.updatesPerEpoch(train.size());
         LinearSchedule schedule = LinearSchedule.withWarmupRatio(recipe.lr(), recipe.warmupRatio(), totalSteps);
-        TrainingMeters meters = new TrainingMeters(registry);
+        TrainingMeters meters = TrainingMeters.of(registry);
         List<EpochMetrics> epochs = new ArrayList<>();
         List<Long> stepNanos = new ArrayList<>();
         long step = 0;

@@ -4,6 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -29,8 +32,20 @@ public final class TrainingMeters {
     private final AtomicLong loss = new AtomicLong(Double.doubleToRawLongBits(Double.NaN));
     private final AtomicLong learningRate = new AtomicLong(Double.doubleToRawLongBits(Double.NaN));
 
-    /** @param registry where the meters are registered */
-    public TrainingMeters(MeterRegistry registry) {
+    private static final Map<MeterRegistry, TrainingMeters> BY_REGISTRY = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /**
+     * The meters of a registry, registered on first use. Micrometer keeps the first gauge
+     * registered under a name, so every trainer reporting to one registry shares one instance.
+     *
+     * @param registry where the meters are registered
+     * @return the registry's training meters
+     */
+    public static TrainingMeters of(MeterRegistry registry) {
+        return BY_REGISTRY.computeIfAbsent(registry, TrainingMeters::new);
+    }
+
+    private TrainingMeters(MeterRegistry registry) {
         step = Timer.builder("peft.train.step").description("wall time of one optimizer update").register(registry);
         tokens = Counter.builder("peft.train.tokens").description("real (non-padding) tokens trained on").baseUnit("tokens").register(registry);
         examples = Counter.builder("peft.train.examples").description("examples trained on").baseUnit("examples").register(registry);
