@@ -42,6 +42,7 @@ public final class TransformerModel implements AdaptableModel, AutoCloseable {
         this.root = root;
         this.tree = new ModuleTree(root);
         this.manager = manager;
+        DropoutStreams.bind("", root);
     }
 
     /**
@@ -162,6 +163,18 @@ public final class TransformerModel implements AdaptableModel, AutoCloseable {
         return root.forward(new ParameterStore(manager, false), inputs, training);
     }
 
+    /**
+     * Runs the model in training mode with reproducible dropout: every {@link Dropout} draws its
+     * mask from {@code (seed.seed(), seed.step(), its module path)}, see {@link Dropout}.
+     *
+     * @param inputs as {@link #forward(NDList, boolean)}
+     * @param seed the run's seed and this forward pass's index
+     * @return as {@link #forward(NDList, boolean)}
+     */
+    public NDList forward(NDList inputs, DropoutSeed seed) {
+        return root.forward(new ParameterStore(manager, false), inputs, true, seed.toParams());
+    }
+
     @Override
     public String architecture() {
         return architecture.name();
@@ -197,9 +210,15 @@ public final class TransformerModel implements AdaptableModel, AutoCloseable {
         return tree.find(path);
     }
 
+    /**
+     * Replaces the block at {@code path} and binds the dropouts inside the replacement to their
+     * new paths ({@link DropoutStreams}).
+     */
     @Override
     public Block replaceModule(String path, Block replacement) {
-        return tree.replace(path, replacement);
+        Block old = tree.replace(path, replacement);
+        DropoutStreams.bind(path, replacement);
+        return old;
     }
 
     /** @return the module tree, for path look-ups and suggestions */

@@ -5,6 +5,7 @@ import ai.djl.nn.Parameter;
 import dev.peft4j.core.io.AdapterKeys;
 import dev.peft4j.core.io.HostTensor;
 import dev.peft4j.core.model.AdapterToggle;
+import dev.peft4j.core.model.DropoutSeed;
 import dev.peft4j.core.model.Parameters;
 import dev.peft4j.core.model.TaskType;
 import dev.peft4j.core.model.TransformerModel;
@@ -87,6 +88,18 @@ public final class PeftModel implements AutoCloseable {
      */
     public NDList forward(NDList inputs, boolean training) {
         return model.forward(inputs, training);
+    }
+
+    /**
+     * Runs the adapted model in training mode with reproducible dropout (see
+     * {@link TransformerModel#forward(NDList, DropoutSeed)}).
+     *
+     * @param inputs as {@link #forward(NDList, boolean)}
+     * @param seed the run's seed and this forward pass's index
+     * @return as {@link #forward(NDList, boolean)}
+     */
+    public NDList forward(NDList inputs, DropoutSeed seed) {
+        return model.forward(inputs, seed);
     }
 
     /**

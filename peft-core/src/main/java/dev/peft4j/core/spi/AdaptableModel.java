@@ -50,7 +50,9 @@ public interface AdaptableModel {
     Block module(String path);
 
     /**
-     * Replaces the module at {@code path}, e.g. with a wrapper that holds the original.
+     * Replaces the module at {@code path}, e.g. with a wrapper that holds the original. Dropout
+     * blocks inside the replacement (a LoRA layer's {@code lora_dropout}) get their reproducible
+     * mask stream from their new module path here, so inject blocks through this method.
      *
      * @param path a dotted HF module path, not the root
      * @param replacement the new block
