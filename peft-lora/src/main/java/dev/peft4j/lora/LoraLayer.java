@@ -13,6 +13,7 @@ import ai.djl.util.PairList;
 import dev.peft4j.core.model.Dropout;
 import dev.peft4j.core.model.Linear;
 import dev.peft4j.core.model.ModuleBlock;
+import dev.peft4j.core.model.ScalarOps;
 import dev.peft4j.core.spi.AdapterSwitch;
 import dev.peft4j.core.spi.InjectionContext;
 import dev.peft4j.lora.LoraConfig.InitLoraWeights;
@@ -177,7 +178,7 @@ public final class LoraLayer extends ModuleBlock {
         NDList dropped = dropout.forward(store, inputs, training, params);
         NDList down = loraA.forward(store, dropped, training, params);
         NDArray up = loraB.forward(store, down, training, params).singletonOrThrow();
-        return new NDList(result.add(up.mul(scaling)));
+        return new NDList(result.add(ScalarOps.mul(up, scaling)));
     }
 
     @Override

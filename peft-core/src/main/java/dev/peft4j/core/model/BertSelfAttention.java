@@ -38,7 +38,7 @@ public final class BertSelfAttention extends ModuleBlock {
         NDArray query = splitHeads(project("query", hidden, store, training, params));
         NDArray key = splitHeads(project("key", hidden, store, training, params));
         NDArray value = splitHeads(project("value", hidden, store, training, params));
-        NDArray scores = query.matMul(key.transpose(0, 1, 3, 2)).div(Math.sqrt(headSize)).add(mask);
+        NDArray scores = ScalarOps.div(query.matMul(key.transpose(0, 1, 3, 2)), Math.sqrt(headSize)).add(mask);
         NDArray probabilities = scores.softmax(-1);
         probabilities = child("dropout").forward(store, new NDList(probabilities), training, params).head();
         NDArray context = probabilities.matMul(value);

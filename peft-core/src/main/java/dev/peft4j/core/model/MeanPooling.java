@@ -19,7 +19,7 @@ public final class MeanPooling {
     public static NDArray pool(NDArray hidden, NDArray attentionMask) {
         NDArray mask = attentionMask.toType(DataType.FLOAT32, false).expandDims(-1);
         NDArray summed = hidden.mul(mask).sum(new int[] {1});
-        NDArray counts = mask.sum(new int[] {1}).maximum(1e-9f);
+        NDArray counts = ScalarOps.maximum(mask.sum(new int[] {1}), 1e-9);
         return summed.div(counts);
     }
 
@@ -30,7 +30,7 @@ public final class MeanPooling {
      * @return unit-length rows {@code (batch, hidden)}
      */
     public static NDArray l2Normalize(NDArray vectors) {
-        NDArray norms = vectors.square().sum(new int[] {-1}, true).sqrt().maximum(1e-12f);
+        NDArray norms = ScalarOps.maximum(vectors.square().sum(new int[] {-1}, true).sqrt(), 1e-12);
         return vectors.div(norms);
     }
 }

@@ -9,6 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import dev.peft4j.core.model.DropoutSeed;
 import dev.peft4j.core.model.SentenceTokenizer;
+import dev.peft4j.core.model.ScalarOps;
 import dev.peft4j.core.model.TokenBatch;
 import dev.peft4j.core.runtime.PeftModel;
 import java.util.Collection;
@@ -97,7 +98,7 @@ public final class TrainingStep {
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray logits = model.forward(inputs, dropoutSeed).head();
                 NDArray loss = CrossEntropy.mean(logits, target);
-                collector.backward(count == 1 ? loss : loss.div(count));
+                collector.backward(count == 1 ? loss : ScalarOps.div(loss, count));
                 return loss.getFloat();
             }
         }

@@ -1,6 +1,6 @@
 package dev.peft4j.examples.cli;
 
-import com.fasterxml.jackson.databind.DatabindException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -27,7 +27,7 @@ final class RecipeJson {
             String key = e.getPath().isEmpty() ? "?" : e.getPath().getLast().getFieldName();
             throw new IllegalArgumentException("recipe." + key + " must be a " + e.getTargetType().getSimpleName().toLowerCase(java.util.Locale.ROOT)
                     + ", got " + e.getValue());
-        } catch (DatabindException e) {
+        } catch (JsonMappingException e) {
             Throwable cause = e.getCause();
             if (cause instanceof IllegalArgumentException invalid) {
                 throw invalid;

@@ -25,10 +25,10 @@ record RunEnvironment(String jdk, String djl, String engine, int cores, String o
                 engine.getEngineName() + " " + engine.getVersion(),
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"),
-                gitCommit());
+                currentCommit());
     }
 
-    private static String gitCommit() {
+    private static String currentCommit() {
         try {
             Process git = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
             String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
