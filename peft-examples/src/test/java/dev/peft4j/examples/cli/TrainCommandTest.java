@@ -1,0 +1,90 @@
+package dev.peft4j.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.peft4j.core.io.safetensors.SafetensorsReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class TrainCommandTest {
+
+    private record Run(int status, String out, String err) {}
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = PeftCli.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int status = cli.execute(args);
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    @Test
+    void loraRunWritesAnHfAdapterAndResults(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("lora.json"), "{\"peft_type\": \"LORA\", \"r\": 4, \"batch_size\": 16}");
+        Path output = dir.resolve("out");
+        Run run = run("train", "--method", "lora", "--config", config.toString(), "--lora-alpha", "8", "--epochs", "1",
+                "--max-train-samples", "48", "--max-eval-samples", "32", "--no-progress", "--output", output.toString());
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).contains("lora on all-minilm-l6-v2: 48 train / 32 held-out sentences")
+                .contains("trainable params: 37,634 || all params: 22,603,780 || trainable%: 0.1665")
+                .contains("epoch 1: train loss ");
+
+        JsonNode adapterConfig = new ObjectMapper().readTree(output.resolve("adapter_config.json").toFile());
+        assertThat(adapterConfig.get("peft_type").asText()).isEqualTo("LORA");
+        assertThat(adapterConfig.get("task_type").asText()).isEqualTo("SEQ_CLS");
+        assertThat(adapterConfig.get("r").asInt()).as("--config beats the preset").isEqualTo(4);
+        assertThat(adapterConfig.get("lora_alpha").asDouble()).as("flags beat --config").isEqualTo(8.0);
+        assertThat(adapterConfig.get("lora_dropout").asDouble()).as("the preset beats HF's default").isEqualTo(0.1);
+        assertThat(adapterConfig.get("peft4j").get("pooling").asText()).isEqualTo("mean");
+
+        var tensors = SafetensorsReader.read(output.resolve("adapter_model.safetensors")).tensors();
+        assertThat(tensors).hasSize(6 * 2 * 2 + 2)
+                .containsKeys("base_model.model.bert.encoder.layer.0.attention.self.query.lora_A.weight",
+                        "base_model.model.bert.encoder.layer.5.attention.self.value.lora_B.weight",
+                        "base_model.model.classifier.weight", "base_model.model.classifier.bias");
+        assertThat(tensors.get("base_model.model.bert.encoder.layer.0.attention.self.query.lora_A.weight").shape())
+                .containsExactly(4, 384);
+
+        JsonNode results = new ObjectMapper().readTree(output.resolve("results.json").toFile());
+        assertThat(results.get("method").asText()).isEqualTo("lora");
+        assertThat(results.get("trainable_params").asLong()).isEqualTo(37_634);
+        assertThat(results.get("steps").asLong()).isEqualTo(3);
+        assertThat(results.get("recipe").get("batch_size").asInt()).isEqualTo(16);
+        assertThat(results.get("recipe").get("lr").asDouble()).isEqualTo(5e-4);
+        assertThat(results.get("accuracy").asDouble()).isBetween(0.0, 1.0);
+        assertThat(results.get("environment").get("djl").asText()).isEqualTo("0.36.0");
+        assertThat(results.get("adapter_bytes").asLong()).isPositive();
+    }
+
+    @Test
+    void unknownMethodFlagNamesTheOptionsThereAre() {
+        Run run = run("train", "--method", "lora", "--rank", "8");
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.err()).startsWith("peft: unknown option(s) [--rank, 8] for method 'lora'; its options: [--alpha-pattern, --bias,");
+    }
+
+    @Test
+    void badValuesAreNamedByKey() {
+        assertThat(run("train", "--method", "lora", "--r", "0").err()).isEqualTo("peft: lora.r must be > 0, got 0" + System.lineSeparator());
+        assertThat(run("train", "--method", "lora", "--batch-size", "0").err())
+                .isEqualTo("peft: recipe.batch_size must be > 0, got 0" + System.lineSeparator());
+        assertThat(run("train", "--method", "lorra").err()).startsWith("peft: unknown method 'lorra'; known: [FULL (full), LORA (lora)]");
+    }
+
+    @Test
+    void configFileForAnotherMethodIsRejected(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("c.json"), "{\"peft_type\": \"FULL\"}");
+        Run run = run("train", "--method", "lora", "--config", config.toString());
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("peft: " + config + ": peft_type 'FULL' does not match --method lora (LORA)" + System.lineSeparator());
+    }
+}
