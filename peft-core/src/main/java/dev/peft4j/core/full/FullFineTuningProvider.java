@@ -39,4 +39,10 @@ public final class FullFineTuningProvider implements PeftMethodProvider<FullFine
     public String description() {
         return "full fine-tuning: every parameter trainable (baseline)";
     }
+
+    /** @return 5e-5: every weight moves, so full fine-tuning wants a tenth of LoRA's rate */
+    @Override
+    public java.util.OptionalDouble recommendedLearningRate() {
+        return java.util.OptionalDouble.of(5e-5);
+    }
 }

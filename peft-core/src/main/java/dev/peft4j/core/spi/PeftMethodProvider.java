@@ -84,4 +84,15 @@ public interface PeftMethodProvider<C extends PeftConfig> {
     default String description() {
         return peftType();
     }
+
+    /**
+     * The AdamW learning rate this method wants on the standard recipe (MiniLM, Rotten Tomatoes,
+     * batch 32, 1 epoch), used by {@code peft train} when the user gives none. Prefix and prompt
+     * tuning usually want far higher rates than LoRA.
+     *
+     * @return the rate, or empty for the recipe's default (5e-4)
+     */
+    default java.util.OptionalDouble recommendedLearningRate() {
+        return java.util.OptionalDouble.empty();
+    }
 }

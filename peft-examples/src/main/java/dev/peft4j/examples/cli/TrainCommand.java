@@ -71,7 +71,7 @@ final class TrainCommand implements Callable<Integer> {
         RecordFlags recipeFlags = new RecordFlags(mapper, TrainingRecipe.class, "the training recipe");
 
         ObjectNode methodJson = TrainPreset.method(mapper, provider.peftType());
-        ObjectNode recipeJson = TrainPreset.recipe(mapper, provider.peftType());
+        ObjectNode recipeJson = TrainPreset.recipe(mapper, provider);
         if (configFile != null) {
             mergeConfigFile(mapper, provider, recipeFlags, methodJson, recipeJson);
         }

@@ -2,6 +2,7 @@ package dev.peft4j.examples.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.peft4j.core.spi.PeftMethodProvider;
 
 /**
  * The recipe {@code peft train --method X} runs when nothing else is given: fine-tuning MiniLM on
@@ -9,6 +10,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@code --config} file in precedence.
  */
 final class TrainPreset {
+
+    /** The recipe's AdamW learning rate for methods that recommend none. */
+    static final double DEFAULT_LEARNING_RATE = 5e-4;
 
     private TrainPreset() {}
 
@@ -30,16 +34,17 @@ final class TrainPreset {
     }
 
     /**
-     * The recipe part: AdamW lr 5e-4 (5e-5 for full fine-tuning), weight decay 0.01, 6% warm-up
-     * then linear decay, gradients clipped at norm 1.0, batch 32, 64 tokens, 1 epoch, seed 0.
+     * The recipe part: AdamW lr 5e-4 unless the provider recommends another (5e-5 for full
+     * fine-tuning), weight decay 0.01, 6% warm-up then linear decay, gradients clipped at norm
+     * 1.0, batch 32, 64 tokens, 1 epoch, seed 0.
      *
      * @param mapper for the JSON object
-     * @param peftType the method's {@code peft_type}
+     * @param provider the method
      * @return recipe keys
      */
-    static ObjectNode recipe(ObjectMapper mapper, String peftType) {
+    static ObjectNode recipe(ObjectMapper mapper, PeftMethodProvider<?> provider) {
         return mapper.createObjectNode()
-                .put("lr", "FULL".equals(peftType) ? 5e-5 : 5e-4)
+                .put("lr", provider.recommendedLearningRate().orElse(DEFAULT_LEARNING_RATE))
                 .put("weight_decay", 0.01)
                 .put("warmup_ratio", 0.06)
                 .put("max_grad_norm", 1.0)
