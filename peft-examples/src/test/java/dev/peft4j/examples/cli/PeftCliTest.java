@@ -2,30 +2,15 @@ package dev.peft4j.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class PeftCliTest {
 
-    private record Run(int status, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = PeftCli.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int status = cli.execute(args);
-        return new Run(status, out.toString(), err.toString());
-    }
-
     @Test
     void embedPrintsTheCosineSimilarityMatrixOfTheRealModel() {
-        Run run = run("embed", "A man is eating food.", "A man is eating a piece of bread.", "The stock market fell sharply today.");
+        CliRun run = CliRun.of("embed", "A man is eating food.", "A man is eating a piece of bread.", "The stock market fell sharply today.");
         assertThat(run.status()).as(run.err()).isZero();
         assertThat(run.out()).startsWith("loaded all-minilm-l6-v2 (6 layers, hidden 384) in ");
         List<String> rows = Arrays.stream(run.out().split("\n")).filter(line -> line.matches("\\[\\d] +[-0-9.].*")).toList();
@@ -39,14 +24,14 @@ class PeftCliTest {
 
     @Test
     void unknownModelIsOneClearLine() {
-        Run run = run("embed", "--model", "gpt-5", "hello");
+        CliRun run = CliRun.of("embed", "--model", "gpt-5", "hello");
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.err()).isEqualTo("peft: unknown model 'gpt-5'; known: [all-minilm-l6-v2, bge-small-en-v1.5]" + System.lineSeparator());
     }
 
     @Test
     void methodsListsTheInstalledProviders() {
-        Run run = run("methods");
+        CliRun run = CliRun.of("methods");
         assertThat(run.status()).isZero();
         assertThat(run.out()).contains("FULL").contains("full");
     }

@@ -5,33 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.peft4j.core.io.safetensors.SafetensorsReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class TrainCommandTest {
-
-    private record Run(int status, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = PeftCli.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int status = cli.execute(args);
-        return new Run(status, out.toString(), err.toString());
-    }
 
     @Test
     void loraRunWritesAnHfAdapterAndResults(@TempDir Path dir) throws Exception {
         Path config = Files.writeString(dir.resolve("lora.json"), "{\"peft_type\": \"LORA\", \"r\": 4, \"batch_size\": 16}");
         Path output = dir.resolve("out");
-        Run run = run("train", "--method", "lora", "--config", config.toString(), "--lora-alpha", "8", "--epochs", "1",
+        CliRun run = CliRun.of("train", "--method", "lora", "--config", config.toString(), "--lora-alpha", "8", "--epochs", "1",
                 "--max-train-samples", "48", "--max-eval-samples", "32", "--no-progress", "--output", output.toString());
         assertThat(run.status()).as(run.err()).isZero();
         assertThat(run.out()).contains("lora on all-minilm-l6-v2: 48 train / 32 held-out sentences")
@@ -67,23 +52,23 @@ class TrainCommandTest {
 
     @Test
     void unknownMethodFlagNamesTheOptionsThereAre() {
-        Run run = run("train", "--method", "lora", "--rank", "8");
+        CliRun run = CliRun.of("train", "--method", "lora", "--rank", "8");
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.err()).startsWith("peft: unknown option(s) [--rank, 8] for method 'lora'; its options: [--alpha-pattern, --bias,");
     }
 
     @Test
     void badValuesAreNamedByKey() {
-        assertThat(run("train", "--method", "lora", "--r", "0").err()).isEqualTo("peft: lora.r must be > 0, got 0" + System.lineSeparator());
-        assertThat(run("train", "--method", "lora", "--batch-size", "0").err())
+        assertThat(CliRun.of("train", "--method", "lora", "--r", "0").err()).isEqualTo("peft: lora.r must be > 0, got 0" + System.lineSeparator());
+        assertThat(CliRun.of("train", "--method", "lora", "--batch-size", "0").err())
                 .isEqualTo("peft: recipe.batch_size must be > 0, got 0" + System.lineSeparator());
-        assertThat(run("train", "--method", "lorra").err()).startsWith("peft: unknown method 'lorra'; known: [FULL (full), LORA (lora)]");
+        assertThat(CliRun.of("train", "--method", "lorra").err()).startsWith("peft: unknown method 'lorra'; known: [FULL (full), LORA (lora)]");
     }
 
     @Test
     void configFileForAnotherMethodIsRejected(@TempDir Path dir) throws Exception {
         Path config = Files.writeString(dir.resolve("c.json"), "{\"peft_type\": \"FULL\"}");
-        Run run = run("train", "--method", "lora", "--config", config.toString());
+        CliRun run = CliRun.of("train", "--method", "lora", "--config", config.toString());
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.err()).isEqualTo("peft: " + config + ": peft_type 'FULL' does not match --method lora (LORA)" + System.lineSeparator());
     }
