@@ -19,10 +19,12 @@ import java.util.regex.PatternSyntaxException;
  * each targeted {@code Linear} {@code W (out, in)} gains a trainable update
  * {@code scaling * B A} with {@code A (r, in)}, {@code B (out, r)}, and
  * {@code scaling = lora_alpha / r}, or {@code lora_alpha / sqrt(r)} with rsLoRA (Kalajdzievski 2023).
+ * With {@code use_dora} the layer is DoRA (Liu et al. 2024): a trainable magnitude vector rescales
+ * each output row of {@code W + scaling * B A} to a learned norm, see {@link LoraMagnitudeVector}.
  *
  * <p>JSON keys, defaults and meaning are HF PEFT's {@code LoraConfig} ({@code peft_type} {@code LORA}).
  * Every component is boxed so that an absent JSON key arrives as {@code null} and takes HF's default.
- * HF keys this record does not model ({@code use_dora}, {@code layers_pattern}, ...) are accepted
+ * HF keys this record does not model ({@code layers_pattern}, {@code use_qalora}, ...) are accepted
  * from HF-written configs only at their HF default, see {@link LoraProvider#hfIgnorableDefaults()}.
  *
  * @param r the rank, default 8, must be &gt; 0
@@ -38,6 +40,8 @@ import java.util.regex.PatternSyntaxException;
  * @param bias which biases train: {@link Bias#NONE} (default), {@link Bias#ALL},
  *     {@link Bias#LORA_ONLY}
  * @param useRslora rank-stabilised scaling {@code lora_alpha / sqrt(r)}; default false
+ * @param useDora weight-decomposed LoRA (DoRA, Liu et al. 2024): each wrapped layer also trains a
+ *     magnitude vector {@code m (out)}; default false
  * @param modulesToSave further modules trained and saved whole; default empty
  * @param initLoraWeights how {@code A} and {@code B} start; default {@link InitLoraWeights#KAIMING}
  * @param layersToTransform only modules in these layer indices; default {@code null} (all).
@@ -55,6 +59,7 @@ public record LoraConfig(
         @JsonProperty("fan_in_fan_out") Boolean fanInFanOut,
         @JsonProperty("bias") Bias bias,
         @JsonProperty("use_rslora") Boolean useRslora,
+        @JsonProperty("use_dora") Boolean useDora,
         @JsonProperty("modules_to_save") List<String> modulesToSave,
         @JsonProperty("init_lora_weights") InitLoraWeights initLoraWeights,
         @JsonProperty("layers_to_transform") @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
@@ -167,6 +172,7 @@ public record LoraConfig(
         fanInFanOut = fanInFanOut != null && fanInFanOut;
         bias = bias == null ? Bias.NONE : bias;
         useRslora = useRslora != null && useRslora;
+        useDora = useDora != null && useDora;
         modulesToSave = modulesToSave == null ? List.of() : List.copyOf(modulesToSave);
         initLoraWeights = initLoraWeights == null ? InitLoraWeights.KAIMING : initLoraWeights;
         layersToTransform = layersToTransform == null ? null : List.copyOf(layersToTransform);

@@ -21,6 +21,7 @@ public final class LoraConfigBuilder {
     private Boolean fanInFanOut;
     private Bias bias;
     private Boolean useRslora;
+    private Boolean useDora;
     private List<String> modulesToSave;
     private InitLoraWeights initLoraWeights;
     private List<Integer> layersToTransform;
@@ -38,6 +39,7 @@ public final class LoraConfigBuilder {
         fanInFanOut = from.fanInFanOut();
         bias = from.bias();
         useRslora = from.useRslora();
+        useDora = from.useDora();
         modulesToSave = from.modulesToSave();
         initLoraWeights = from.initLoraWeights();
         layersToTransform = from.layersToTransform();
@@ -126,6 +128,15 @@ public final class LoraConfigBuilder {
     }
 
     /**
+     * @param value {@code use_dora}
+     * @return this
+     */
+    public LoraConfigBuilder useDora(boolean value) {
+        useDora = value;
+        return this;
+    }
+
+    /**
      * @param value {@code modules_to_save}
      * @return this
      */
@@ -176,6 +187,6 @@ public final class LoraConfigBuilder {
      */
     public LoraConfig build() {
         return new LoraConfig(r, targetModules, excludeModules, loraAlpha, loraDropout, fanInFanOut, bias,
-                useRslora, modulesToSave, initLoraWeights, layersToTransform, rankPattern, alphaPattern);
+                useRslora, useDora, modulesToSave, initLoraWeights, layersToTransform, rankPattern, alphaPattern);
     }
 }

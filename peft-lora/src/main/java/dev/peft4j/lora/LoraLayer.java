@@ -2,8 +2,9 @@ package dev.peft4j.lora;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
@@ -15,33 +16,38 @@ import dev.peft4j.core.model.Linear;
 import dev.peft4j.core.model.ModuleBlock;
 import dev.peft4j.core.model.ScalarOps;
 import dev.peft4j.core.spi.AdapterSwitch;
-import dev.peft4j.core.spi.InjectionContext;
 import dev.peft4j.lora.LoraConfig.InitLoraWeights;
-import java.util.Objects;
 
 /**
  * A {@link Linear} with a LoRA update (Hu et al. 2021, eq. 3): {@code h = W0 x + scaling * B A x},
- * HF PEFT's {@code lora.Linear}.
+ * HF PEFT's {@code lora.Linear}; with DoRA (Liu et al. 2024) also a trainable magnitude vector,
+ * see {@link LoraMagnitudeVector}.
  *
  * <p>Children, as HF's module tree (adapter-keyed dictionaries): {@code base_layer} (the frozen
  * {@code Linear}, weight {@code (out, in)}), {@code lora_dropout.<adapter>} (a core {@link Dropout}),
- * {@code lora_A.<adapter>} ({@code Linear(in, r)} without bias, weight {@code A (r, in)}) and
- * {@code lora_B.<adapter>} ({@code Linear(r, out)} without bias, weight {@code B (out, r)}). So
- * parameter paths read {@code <path>.lora_A.default.weight}, which checkpoints save as
- * {@code <path>.lora_A.weight} (adapter name stripped, as HF).
+ * {@code lora_A.<adapter>} ({@code Linear(in, r)} without bias, weight {@code A (r, in)}),
+ * {@code lora_B.<adapter>} ({@code Linear(r, out)} without bias, weight {@code B (out, r)}) and, with
+ * DoRA, {@code lora_magnitude_vector} holding {@code m (out)} as parameter {@code <adapter>}. So
+ * parameter paths read {@code <path>.lora_A.default.weight} and
+ * {@code <path>.lora_magnitude_vector.default}, which checkpoints save as
+ * {@code <path>.lora_A.weight} and {@code <path>.lora_magnitude_vector} (adapter name stripped, as HF).
  *
  * <p>Input {@code (..., in)}, output {@code (..., out)}:
  * {@code base(x) + B(A(dropout(x))) * scaling}, {@code scaling = alpha / r}, or
- * {@code alpha / sqrt(r)} with rsLoRA (Kalajdzievski 2023). While the model's
- * {@link AdapterSwitch} is off the output is exactly {@code base(x)}; if the layer is merged at that
- * moment it is unmerged first, as HF's forward does.
+ * {@code alpha / sqrt(r)} with rsLoRA (Kalajdzievski 2023); with DoRA
+ * {@code base(x) + (m / n - 1) * W x' + (m / n) * scaling * B A x'} (HF's {@code DoraLinearLayer},
+ * details in {@link LoraMagnitudeVector}). While the model's {@link AdapterSwitch} is off the output
+ * is exactly {@code base(x)}; if the layer is merged at that moment it is unmerged first, as HF's
+ * forward does.
  *
- * <p>{@link #merge()} folds the update into the base weight ({@code W0 += scaling * B A}) so the
- * forward pass skips the LoRA path; {@link #unmerge()} subtracts it again. Both mutate the base
- * weight in place: call them outside a {@code GradientCollector}.
+ * <p>{@link #merge()} folds the update into the base weight ({@code W0 += scaling * B A}; DoRA:
+ * {@code W0 = (m / n) * (W0 + scaling * B A)} row-wise) so the forward pass skips the adapter path;
+ * {@link #unmerge()} undoes it up to float rounding. Both mutate the base weight in place: call them
+ * outside a {@code GradientCollector}.
  *
  * <p>{@link #initialize} allocates {@code A} and {@code B} (the base layer keeps its values) with
- * the configured {@link InitLoraWeights}; random draws come from the engine's generator.
+ * the configured {@link InitLoraWeights}, random draws from the engine's generator, then sets DoRA's
+ * {@code m} to the row norms of {@code W0 + scaling * B A}.
  */
 public final class LoraLayer extends ModuleBlock {
 
@@ -56,9 +62,10 @@ public final class LoraLayer extends ModuleBlock {
     private final Dropout dropout;
     private final Linear loraA;
     private final Linear loraB;
+    private final LoraMagnitudeVector magnitude;
     private boolean merged;
 
-    private LoraLayer(Builder builder) {
+    LoraLayer(LoraLayerBuilder builder) {
         this.adapterSwitch = builder.adapterSwitch;
         this.adapterName = builder.adapterName;
         this.rank = builder.rank;
@@ -68,16 +75,31 @@ public final class LoraLayer extends ModuleBlock {
         this.dropout = new Dropout(builder.dropout);
         this.loraA = new Linear(base.inFeatures(), rank, false);
         this.loraB = new Linear(rank, base.outFeatures(), false);
-        addChild("lora_dropout", new AdapterDict(adapterName, dropout));
-        addChild("lora_A", new AdapterDict(adapterName, loraA));
-        addChild("lora_B", new AdapterDict(adapterName, loraB));
+        addChild("lora_dropout", new LoraModuleDict(adapterName, dropout));
+        addChild("lora_A", new LoraModuleDict(adapterName, loraA));
+        addChild("lora_B", new LoraModuleDict(adapterName, loraB));
+        this.magnitude = builder.useDora
+                ? addChild(LoraMagnitudeVector.NAME, new LoraMagnitudeVector(adapterName, base.outFeatures())) : null;
         loraA.weight().setInitializer(initializerOfA(builder.init, base.inFeatures(), rank));
         loraB.weight().setInitializer(initializerOfB(builder.init, rank));
     }
 
     /** @return a builder; {@code setBase}, {@code setRank} and {@code setAdapterSwitch} are required */
-    public static Builder builder() {
-        return new Builder();
+    public static LoraLayerBuilder builder() {
+        return new LoraLayerBuilder();
+    }
+
+    /**
+     * Allocates the adapter's parameters; with DoRA then sets {@code m = ||W0 + scaling * B A||} per
+     * output row (only when {@code m} is allocated here, so a second call keeps trained values).
+     */
+    @Override
+    public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
+        boolean freshMagnitude = magnitude != null && !magnitude.magnitude().isInitialized();
+        super.initialize(manager, dataType, inputShapes);
+        if (freshMagnitude) {
+            magnitude.initializeFrom(base.weight().getArray(), loraA.weight().getArray(), loraB.weight().getArray(), scaling);
+        }
     }
 
     private static Initializer initializerOfA(InitLoraWeights init, int in, int rank) {
@@ -109,6 +131,22 @@ public final class LoraLayer extends ModuleBlock {
         return loraB.weight();
     }
 
+    /** @return whether this layer is DoRA */
+    public boolean usesDora() {
+        return magnitude != null;
+    }
+
+    /**
+     * @return DoRA's {@code m}, shape {@code (out)}
+     * @throws IllegalStateException if the layer is plain LoRA
+     */
+    public Parameter magnitude() {
+        if (magnitude == null) {
+            throw new IllegalStateException("this LoRA layer has no magnitude vector: use_dora is false");
+        }
+        return magnitude.magnitude();
+    }
+
     /** @return the adapter this layer's LoRA matrices belong to */
     public String adapterName() {
         return adapterName;
@@ -135,8 +173,8 @@ public final class LoraLayer extends ModuleBlock {
     }
 
     /**
-     * Folds the update into the base weight: {@code W0 += scaling * B A} (HF's {@code merge}).
-     * Does nothing when already merged.
+     * Folds the update into the base weight (HF's {@code merge}): {@code W0 += scaling * B A};
+     * DoRA: {@code W0 = (m / n) * (W0 + scaling * B A)} row-wise. Does nothing when already merged.
      */
     public void merge() {
         if (!merged) {
@@ -146,8 +184,9 @@ public final class LoraLayer extends ModuleBlock {
     }
 
     /**
-     * Subtracts the update from the base weight again (HF's {@code unmerge}); the weight is restored
-     * up to float rounding. Does nothing when not merged.
+     * Takes the update out of the base weight again (HF's {@code unmerge}): {@code W0 -= scaling * B A};
+     * DoRA: {@code W0 = W0 / (m / n) - scaling * B A} with the {@code n} kept from the merge. The weight
+     * is restored up to float rounding. Does nothing when not merged.
      */
     public void unmerge() {
         if (merged) {
@@ -158,10 +197,23 @@ public final class LoraLayer extends ModuleBlock {
 
     private void applyDelta(int sign) {
         NDArray weight = base.weight().getArray();
-        NDArray a = loraA.weight().getArray().stopGradient();
-        NDArray b = loraB.weight().getArray().stopGradient();
-        try (a; b; NDArray product = b.matMul(a); NDArray delta = product.mul(sign * scaling)) {
-            weight.addi(delta);
+        NDArray a = loraA.weight().getArray();
+        NDArray b = loraB.weight().getArray();
+        try (NDArray aD = a.stopGradient(); NDArray bD = b.stopGradient(); NDArray product = bD.matMul(aD);
+                NDArray delta = product.mul(scaling)) {
+            if (magnitude == null && sign > 0) {
+                weight.addi(delta);
+            } else if (magnitude == null) {
+                weight.subi(delta);
+            } else if (sign > 0) {
+                try (NDArray factor = magnitude.mergeFactor(weight, a, b, scaling)) {
+                    weight.addi(delta).muli(factor);
+                }
+            } else {
+                try (NDArray factor = magnitude.unmergeFactor()) {
+                    weight.divi(factor).subi(delta);
+                }
+            }
         }
     }
 
@@ -178,129 +230,28 @@ public final class LoraLayer extends ModuleBlock {
         NDList dropped = dropout.forward(store, inputs, training, params);
         NDList down = loraA.forward(store, dropped, training, params);
         NDArray up = loraB.forward(store, down, training, params).singletonOrThrow();
-        return new NDList(result.add(ScalarOps.mul(up, scaling)));
+        if (magnitude == null) {
+            return new NDList(result.add(ScalarOps.mul(up, scaling)));
+        }
+        return new NDList(result.add(doraTerm(store, result, dropped.singletonOrThrow(), up, training)));
+    }
+
+    /** HF: without active dropout the base output minus its bias serves as {@code W x}; else {@code W x'} is recomputed. */
+    private NDArray doraTerm(ParameterStore store, NDArray result, NDArray dropped, NDArray up, boolean training) {
+        NDArray weight = store.getValue(base.weight(), dropped.getDevice(), training);
+        NDArray baseResult;
+        if (training && dropout.rate() > 0) {
+            baseResult = ai.djl.nn.core.Linear.linear(dropped, weight).singletonOrThrow();
+        } else {
+            baseResult = base.hasBias() ? result.sub(store.getValue(base.bias(), result.getDevice(), training)) : result;
+        }
+        NDArray norm = LoraMagnitudeVector.rowNorm(weight, loraA.weight().getArray(), loraB.weight().getArray(), scaling);
+        norm.attach(result.getManager());
+        return magnitude.term(store, baseResult, up, norm, scaling, training);
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         return base.getOutputShapes(inputShapes);
-    }
-
-    /** HF's {@code nn.ModuleDict} keyed by adapter name; holds one module, called by the layer. */
-    private static final class AdapterDict extends ModuleBlock {
-        AdapterDict(String adapterName, Block module) {
-            addChild(adapterName, module);
-        }
-
-        @Override
-        protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-            throw new UnsupportedOperationException("an adapter dictionary is not called; call the LoraLayer");
-        }
-
-        @Override
-        public Shape[] getOutputShapes(Shape[] inputShapes) {
-            return inputShapes;
-        }
-    }
-
-    /** Builds a {@link LoraLayer}: {@code set*} required, {@code opt*} optional (DJL's convention). */
-    public static final class Builder {
-        private Linear base;
-        private Integer rank;
-        private AdapterSwitch adapterSwitch;
-        private double alpha = 8;
-        private double dropout;
-        private boolean useRslora;
-        private InitLoraWeights init = InitLoraWeights.KAIMING;
-        private String adapterName = InjectionContext.DEFAULT_ADAPTER;
-
-        private Builder() {}
-
-        /**
-         * @param base the initialized layer to wrap
-         * @return this
-         */
-        public Builder setBase(Linear base) {
-            this.base = base;
-            return this;
-        }
-
-        /**
-         * @param rank {@code r}, &gt; 0
-         * @return this
-         */
-        public Builder setRank(int rank) {
-            this.rank = rank;
-            return this;
-        }
-
-        /**
-         * @param adapterSwitch the model's switch, consulted on every forward pass
-         * @return this
-         */
-        public Builder setAdapterSwitch(AdapterSwitch adapterSwitch) {
-            this.adapterSwitch = adapterSwitch;
-            return this;
-        }
-
-        /**
-         * @param alpha {@code lora_alpha}, default 8
-         * @return this
-         */
-        public Builder optAlpha(double alpha) {
-            this.alpha = alpha;
-            return this;
-        }
-
-        /**
-         * @param dropout {@code lora_dropout} in {@code [0, 1)}, default 0
-         * @return this
-         */
-        public Builder optDropout(double dropout) {
-            this.dropout = dropout;
-            return this;
-        }
-
-        /**
-         * @param useRslora scale by {@code alpha / sqrt(r)}, default false
-         * @return this
-         */
-        public Builder optUseRslora(boolean useRslora) {
-            this.useRslora = useRslora;
-            return this;
-        }
-
-        /**
-         * @param init how {@code A} and {@code B} start, default {@link InitLoraWeights#KAIMING}
-         * @return this
-         */
-        public Builder optInit(InitLoraWeights init) {
-            this.init = Objects.requireNonNull(init, "init");
-            return this;
-        }
-
-        /**
-         * @param adapterName the adapter's name, default {@code default}
-         * @return this
-         */
-        public Builder optAdapterName(String adapterName) {
-            this.adapterName = adapterName;
-            return this;
-        }
-
-        /**
-         * @return the layer; call {@link LoraLayer#initialize} to allocate {@code A} and {@code B}
-         * @throws IllegalArgumentException if a required value is missing, the rank is not positive
-         *     or the dropout is outside {@code [0, 1)}
-         */
-        public LoraLayer build() {
-            if (base == null || rank == null || adapterSwitch == null) {
-                throw new IllegalArgumentException("LoraLayer needs setBase, setRank and setAdapterSwitch");
-            }
-            if (rank <= 0) {
-                throw new IllegalArgumentException("lora.r must be > 0, got " + rank);
-            }
-            return new LoraLayer(this);
-        }
     }
 }

@@ -18,7 +18,8 @@ import java.util.Objects;
  * Applies a {@link LoraConfig} to a model, HF PEFT's {@code LoraModel.inject_adapter}: resolves
  * {@code target_modules} with HF's matching rules, wraps each targeted {@link Linear} in a
  * {@link LoraLayer} with its per-module rank and alpha ({@code rank_pattern}, {@code alpha_pattern}),
- * allocates {@code A} and {@code B} in the model's manager, and applies the {@code bias} policy
+ * allocates {@code A} and {@code B} (and DoRA's magnitude vector with {@code use_dora}) in the model's
+ * manager, and applies the {@code bias} policy
  * (HF's {@code _mark_only_adapters_as_trainable}). The base is frozen by the runtime beforehand.
  */
 public final class LoraMethod implements PeftMethod {
@@ -74,6 +75,7 @@ public final class LoraMethod implements PeftMethod {
                     .optAlpha(config.alphaFor(path))
                     .optDropout(config.loraDropout())
                     .optUseRslora(config.useRslora())
+                    .optUseDora(config.useDora())
                     .optInit(config.initLoraWeights())
                     .optAdapterName(context.adapterName())
                     .build();

@@ -37,8 +37,8 @@ public final class LoraProvider implements PeftMethodProvider<LoraConfig> {
     /**
      * The keys of HF PEFT's {@code LoraConfig} (as of PEFT 0.20) that {@link LoraConfig} does not
      * model and the runtime's common table does not list, each with HF's default: every one turns on
-     * a LoRA variant, an initialisation or an integration peft4j lacks (DoRA, {@code use_dora}, is in
-     * the common table).
+     * a LoRA variant, an initialisation or an integration peft4j lacks. {@code use_dora} is modelled
+     * by {@link LoraConfig}, so the common table's entry for it never applies to LoRA.
      *
      * @return key to HF default
      */
@@ -64,6 +64,6 @@ public final class LoraProvider implements PeftMethodProvider<LoraConfig> {
 
     @Override
     public String description() {
-        return "LoRA: low-rank update B A beside frozen Linear layers (rsLoRA via use_rslora)";
+        return "LoRA: low-rank update B A beside frozen Linear layers (rsLoRA via use_rslora, DoRA via use_dora)";
     }
 }

@@ -81,6 +81,7 @@ class LoraConfigTest {
         assertThat(config.fanInFanOut()).isFalse();
         assertThat(config.bias()).isEqualTo(Bias.NONE);
         assertThat(config.useRslora()).isFalse();
+        assertThat(config.useDora()).isFalse();
         assertThat(config.modulesToSave()).isEmpty();
         assertThat(config.initLoraWeights()).isEqualTo(InitLoraWeights.KAIMING);
         assertThat(config.layersToTransform()).isNull();
@@ -107,6 +108,7 @@ class LoraConfigTest {
                   "r": 8,
                   "rank_pattern": {},
                   "target_modules": null,
+                  "use_dora": false,
                   "use_rslora": false
                 }""");
         Map<String, Integer> ranks = new LinkedHashMap<>();
@@ -114,12 +116,12 @@ class LoraConfigTest {
         ranks.put("query", 2);
         LoraConfig config = LoraConfig.builder()
                 .r(16).loraAlpha(32).loraDropout(0.05).targetModules("query", "value")
-                .excludeModules(TargetModules.regex(".*layer\\.0\\..*")).bias(Bias.LORA_ONLY).useRslora(true)
+                .excludeModules(TargetModules.regex(".*layer\\.0\\..*")).bias(Bias.LORA_ONLY).useRslora(true).useDora(true)
                 .modulesToSave(List.of("classifier")).initLoraWeights(InitLoraWeights.GAUSSIAN)
                 .layersToTransform(List.of(0, 1)).rankPattern(ranks).alphaPattern(Map.of("value", 64.0))
                 .build();
         String json = RUNTIME.writeConfig(config);
-        assertThat(json).contains("\"init_lora_weights\": \"gaussian\"", "\"bias\": \"lora_only\"",
+        assertThat(json).contains("\"init_lora_weights\": \"gaussian\"", "\"bias\": \"lora_only\"", "\"use_dora\": true",
                 "\"target_modules\": [\n    \"query\",\n    \"value\"\n  ]", "\"exclude_modules\": \".*layer\\\\.0\\\\..*\"");
         assertThat(RUNTIME.readUserConfig(json)).isEqualTo(config);
         LoraConfig other = config.toBuilder().initLoraWeights(InitLoraWeights.RANDOM)
@@ -148,13 +150,24 @@ class LoraConfigTest {
     }
 
     @Test
+    void readsAnHfDoraConfig() {
+        LoraConfig config = (LoraConfig) RUNTIME.readHfConfig(HF_SEQ_CLS.replace("\"use_dora\": false", "\"use_dora\": true"));
+        assertThat(config.useDora()).isTrue();
+        assertThat(config).isEqualTo(LoraConfig.builder()
+                .r(8).loraAlpha(16).loraDropout(0.1).targetModules("value", "query")
+                .modulesToSave(List.of("classifier", "score")).useDora(true).build());
+        assertThat(RUNTIME.readUserConfig("{\"peft_type\": \"LORA\", \"use_dora\": true}"))
+                .isEqualTo(LoraConfig.builder().useDora(true).build());
+        assertThatThrownBy(() -> RUNTIME.readUserConfig("{\"peft_type\": \"LORA\", \"use_dora\": \"yes\"}"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("key 'use_dora' in LORA config must be a boolean, got \"yes\"");
+    }
+
+    @Test
     void hfConfigsAskingForBehaviourWeLackAreRejectedByName() {
         assertThatThrownBy(() -> RUNTIME.readHfConfig(HF_SEQ_CLS.replace("\"use_qalora\": false", "\"use_qalora\": true")))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessage("HF config key 'use_qalora' = true asks for behaviour peft4j does not support yet;"
-                        + " only HF's default false is accepted");
-        assertThatThrownBy(() -> RUNTIME.readHfConfig(HF_SEQ_CLS.replace("\"use_dora\": false", "\"use_dora\": true")))
-                .hasMessage("HF config key 'use_dora' = true asks for behaviour peft4j does not support yet;"
                         + " only HF's default false is accepted");
         assertThatThrownBy(() -> RUNTIME.readHfConfig(HF_SEQ_CLS.replace("\"eva_config\": null", "\"eva_config\": {\"rho\": 2}")))
                 .hasMessage("HF config key 'eva_config' = {\"rho\":2} asks for behaviour peft4j does not support yet;"
@@ -196,7 +209,7 @@ class LoraConfigTest {
         "\"layers_to_transform\": [-1]         | layers_to_transform entries must be >= 0, got [-1]",
         "\"target_modules\": \"all-linear\", \"layers_to_transform\": [0] | lora.layers_to_transform cannot be used when target_modules is a string (all-linear), as in HF PEFT; list the module names instead",
         "\"r\": \"8\"                          | key 'r' in LORA config must be an integer, got \"8\"",
-        "\"lora_alpah\": 16                    | unknown key 'lora_alpah' in LORA config; known: [alpha_pattern, bias, exclude_modules, fan_in_fan_out, init_lora_weights, layers_to_transform, lora_alpha, lora_dropout, modules_to_save, r, rank_pattern, target_modules, use_rslora]"})
+        "\"lora_alpah\": 16                    | unknown key 'lora_alpah' in LORA config; known: [alpha_pattern, bias, exclude_modules, fan_in_fan_out, init_lora_weights, layers_to_transform, lora_alpha, lora_dropout, modules_to_save, r, rank_pattern, target_modules, use_dora, use_rslora]"})
     void invalidValuesFailWithExactMessages(String entry, String message) {
         assertThatThrownBy(() -> RUNTIME.readUserConfig("{\"peft_type\": \"LORA\", " + entry + "}"))
                 .isInstanceOf(InvalidConfigException.class)

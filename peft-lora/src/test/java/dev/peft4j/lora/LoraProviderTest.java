@@ -27,7 +27,7 @@ class LoraProviderTest {
         assertThat(runtime.provider("LORA")).isInstanceOf(LoraProvider.class);
         assertThat(runtime.configKeys("lora")).containsExactly("alpha_pattern", "bias", "exclude_modules", "fan_in_fan_out",
                 "init_lora_weights", "layers_to_transform", "lora_alpha", "lora_dropout", "modules_to_save", "r",
-                "rank_pattern", "target_modules", "use_rslora");
+                "rank_pattern", "target_modules", "use_dora", "use_rslora");
     }
 
     @Test

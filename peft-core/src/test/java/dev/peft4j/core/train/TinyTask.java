@@ -22,11 +22,13 @@ import java.util.SplittableRandom;
 /**
  * A tiny, linearly separable sentiment task for {@link TinyBert} (vocabulary of 36 WordPiece
  * tokens in {@code tiny-tokenizer.json}): one to three filler words and two to four of the class's
- * four polar words. A random TinyBert needs about 100 examples to generalise on it.
+ * four polar words. A random TinyBert needs about 100 examples to generalise on it. Part of the
+ * test-jar (the method contract suite trains on it).
  */
-final class TinyTask {
+public final class TinyTask {
 
-    static final int MAX_LENGTH = 16;
+    /** The tokenizer's truncation length and the recipes' {@code max_length}, in tokens. */
+    public static final int MAX_LENGTH = 16;
 
     private static final String[] POSITIVE = {"good", "great", "fine", "nice"};
     private static final String[] NEGATIVE = {"bad", "awful", "poor", "dull"};
@@ -35,7 +37,8 @@ final class TinyTask {
 
     private TinyTask() {}
 
-    static SentenceTokenizer tokenizer() {
+    /** @return the task's tokenizer, truncating at {@link #MAX_LENGTH}; close it */
+    public static SentenceTokenizer tokenizer() {
         try (InputStream in = TinyTask.class.getResourceAsStream("tiny-tokenizer.json")) {
             return SentenceTokenizer.load(in, MAX_LENGTH);
         } catch (IOException e) {
@@ -43,8 +46,12 @@ final class TinyTask {
         }
     }
 
-    /** Alternating labels 0 (negative) and 1 (positive). */
-    static List<TrainingExample> examples(long seed, int count) {
+    /**
+     * @param seed seeds the word choice
+     * @param count how many examples
+     * @return examples with alternating labels 0 (negative) and 1 (positive)
+     */
+    public static List<TrainingExample> examples(long seed, int count) {
         SplittableRandom random = new SplittableRandom(seed);
         List<TrainingExample> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -75,7 +82,11 @@ final class TinyTask {
                         ConfigOrigin.USER);
     }
 
-    static TrainingRecipe recipe(double lr, int epochs, int batchSize, long seed, int accumulation) {
+    /**
+     * @return a recipe with warm-up ratio 0.1, weight decay 0.01, clipping at 1.0 and
+     *     {@link #MAX_LENGTH}
+     */
+    public static TrainingRecipe recipe(double lr, int epochs, int batchSize, long seed, int accumulation) {
         return new TrainingRecipe(lr, epochs, batchSize, MAX_LENGTH, seed, 0.1, 0.01, 1.0, accumulation);
     }
 }

@@ -51,6 +51,22 @@ class TrainCommandTest {
     }
 
     @Test
+    void doraRunSavesOneMagnitudeVectorPerTarget(@TempDir Path dir) throws Exception {
+        Path output = dir.resolve("out");
+        Run run = run("train", "--method", "lora", "--use-dora", "true", "--epochs", "1", "--batch-size", "16",
+                "--max-train-samples", "32", "--max-eval-samples", "16", "--no-progress", "--output", output.toString());
+        assertThat(run.status()).as(run.err()).isZero();
+        // LoRA r 8 on query and value: 73,728; DoRA adds 6 layers x 2 targets x 384; the classifier 770
+        assertThat(run.out()).contains("trainable params: 79,106 ||");
+        JsonNode adapterConfig = new ObjectMapper().readTree(output.resolve("adapter_config.json").toFile());
+        assertThat(adapterConfig.get("use_dora").asBoolean()).isTrue();
+        var tensors = SafetensorsReader.read(output.resolve("adapter_model.safetensors")).tensors();
+        assertThat(tensors).hasSize(6 * 2 * 3 + 2);
+        assertThat(tensors.get("base_model.model.bert.encoder.layer.5.attention.self.value.lora_magnitude_vector").shape())
+                .containsExactly(384);
+    }
+
+    @Test
     void unknownMethodFlagNamesTheOptionsThereAre() {
         CliRun run = CliRun.of("train", "--method", "lora", "--rank", "8");
         assertThat(run.status()).isEqualTo(1);
