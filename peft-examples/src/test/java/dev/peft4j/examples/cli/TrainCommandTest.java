@@ -53,7 +53,7 @@ class TrainCommandTest {
     @Test
     void doraRunSavesOneMagnitudeVectorPerTarget(@TempDir Path dir) throws Exception {
         Path output = dir.resolve("out");
-        Run run = run("train", "--method", "lora", "--use-dora", "true", "--epochs", "1", "--batch-size", "16",
+        CliRun run = CliRun.of("train", "--method", "lora", "--use-dora", "true", "--epochs", "1", "--batch-size", "16",
                 "--max-train-samples", "32", "--max-eval-samples", "16", "--no-progress", "--output", output.toString());
         assertThat(run.status()).as(run.err()).isZero();
         // LoRA r 8 on query and value: 73,728; DoRA adds 6 layers x 2 targets x 384; the classifier 770
