@@ -38,7 +38,10 @@ public final class BertSelfAttention extends ModuleBlock {
         NDArray query = splitHeads(project("query", hidden, store, training, params));
         NDArray key = splitHeads(project("key", hidden, store, training, params));
         NDArray value = splitHeads(project("value", hidden, store, training, params));
-        NDArray scores = query.matMul(key.transpose(0, 1, 3, 2)).div(Math.sqrt(headSize)).add(mask);
+        // The divisor is an array of the batch's manager, alive until after backward: DJL's
+        // div(Number) frees its scalar at once, yet the backward pass reads it (use after free).
+        NDArray sqrtHeadSize = hidden.getManager().create((float) Math.sqrt(headSize));
+        NDArray scores = query.matMul(key.transpose(0, 1, 3, 2)).div(sqrtHeadSize).add(mask);
         NDArray probabilities = scores.softmax(-1);
         probabilities = child("dropout").forward(store, new NDList(probabilities), training, params).head();
         NDArray context = probabilities.matMul(value);

@@ -97,7 +97,8 @@ public final class TrainingStep {
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray logits = model.forward(inputs, dropoutSeed).head();
                 NDArray loss = CrossEntropy.mean(logits, target);
-                collector.backward(count == 1 ? loss : loss.div(count));
+                // an array divisor, not div(Number): DJL frees a Number's scalar before backward reads it
+                collector.backward(count == 1 ? loss : loss.div(manager.create((float) count)));
                 return loss.getFloat();
             }
         }
