@@ -16,6 +16,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.peft4j.core.io.AdapterKeys;
 import ai.djl.training.ParameterStore;
+import dev.peft4j.core.model.SentenceTokenizer;
 import dev.peft4j.core.model.SoftPrompt;
 import dev.peft4j.core.model.TaskType;
 import dev.peft4j.core.model.TinyBert;
@@ -116,6 +117,24 @@ class PromptTuningMethodTest {
         }
         assertThat(PromptTuningInitializers.fit(new long[] {1, 2, 3, 4, 5}, 3)).containsExactly(1, 2, 3);
         assertThat(PromptTuningInitializers.fit(new long[] {1, 2}, 5)).containsExactly(1, 2, 1, 2, 1);
+    }
+
+    @Test
+    void textInitTakesItsIdsFromASentenceTokenizerWithSpecialTokens() throws Exception {
+        try (var in = getClass().getResourceAsStream("/dev/peft4j/core/train/tiny-tokenizer.json");
+                SentenceTokenizer tokenizer = SentenceTokenizer.load(in, 16)) {
+            long[] ids = tokenizer.encode("good film");
+            assertThat(ids).hasSize(4);
+            assertThat(ids[0]).isEqualTo(tokenizer.encode(List.of("good film")).toNDList(manager).get(0).toLongArray()[0]);
+            try (PeftModel peft = RUNTIME.getPeftModel(TinyBert.create(manager, TaskType.SEQ_CLS),
+                    EIGHT.withInit(PromptTuningInit.TEXT, "good film"), ConfigOrigin.USER, tokenizer)) {
+                float[] words = peft.baseModel().inputEmbeddings().weight().getArray().toFloatArray();
+                float[] table = peft.trainableParameters().get("bert.prompt_encoder.default.embedding.weight").getArray().toFloatArray();
+                for (int i = 0; i < 8; i++) {
+                    assertThat(row(table, 16, i)).as("virtual token %d", i).containsExactly(row(words, 16, ids[i % 4]));
+                }
+            }
+        }
     }
 
     @Test
