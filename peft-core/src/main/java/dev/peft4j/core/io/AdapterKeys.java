@@ -14,6 +14,12 @@ public final class AdapterKeys {
     /** The prefix HF PEFT's {@code PeftModel} puts before every module path. */
     public static final String PREFIX = "base_model.model.";
 
+    /**
+     * The one key under which HF PEFT saves a prompt-learning adapter's encoder output (prompt
+     * tuning, prefix tuning): {@code (num_virtual_tokens, width)}, no {@link #PREFIX}.
+     */
+    public static final String PROMPT_EMBEDDINGS = "prompt_embeddings";
+
     private AdapterKeys() {}
 
     /**

@@ -12,9 +12,12 @@ import ai.djl.util.PairList;
  */
 public final class BertAttention extends ModuleBlock {
 
-    /** @param config the encoder's configuration */
-    public BertAttention(BertConfig config) {
-        addChild("self", new BertSelfAttention(config));
+    /**
+     * @param config the encoder's configuration
+     * @param layerIndex the index of the layer this attention belongs to, &gt;= 0
+     */
+    public BertAttention(BertConfig config, int layerIndex) {
+        addChild("self", new BertSelfAttention(config, layerIndex));
         addChild("output", new BertResidualOutput(config, config.hiddenSize()));
     }
 

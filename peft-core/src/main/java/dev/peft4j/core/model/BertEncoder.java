@@ -18,7 +18,7 @@ public final class BertEncoder extends ModuleBlock {
     public BertEncoder(BertConfig config) {
         List<BertLayer> layers = new ArrayList<>();
         for (int i = 0; i < config.numHiddenLayers(); i++) {
-            layers.add(new BertLayer(config));
+            layers.add(new BertLayer(config, i));
         }
         addChild("layer", new ModuleList(layers));
     }

@@ -15,9 +15,12 @@ import ai.djl.util.PairList;
  */
 public final class BertLayer extends ModuleBlock {
 
-    /** @param config the encoder's configuration */
-    public BertLayer(BertConfig config) {
-        addChild("attention", new BertAttention(config));
+    /**
+     * @param config the encoder's configuration
+     * @param layerIndex this layer's index {@code N} in {@code encoder.layer.N}, &gt;= 0
+     */
+    public BertLayer(BertConfig config, int layerIndex) {
+        addChild("attention", new BertAttention(config, layerIndex));
         addChild("intermediate", new BertIntermediate(config));
         addChild("output", new BertResidualOutput(config, config.intermediateSize()));
     }

@@ -34,6 +34,16 @@ public final class Embedding extends ModuleBlock implements CopyableBlock {
         return numEmbeddings;
     }
 
+    /** @return the width of each row */
+    public int dim() {
+        return dim;
+    }
+
+    /** @return the {@code (num, dim)} table */
+    public Parameter weight() {
+        return weight;
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray ids = inputs.singletonOrThrow();

@@ -2,6 +2,7 @@ package dev.peft4j.core.model;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.peft4j.core.spi.TextEncoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,7 +17,7 @@ import java.util.Map;
  * fixes (MiniLM's bundled file pads and truncates at 128, which would make every batch cost 128
  * tokens).
  */
-public final class SentenceTokenizer implements AutoCloseable {
+public final class SentenceTokenizer implements TextEncoder, AutoCloseable {
 
     private final HuggingFaceTokenizer tokenizer;
     private final int maxLength;
@@ -89,6 +90,19 @@ public final class SentenceTokenizer implements AutoCloseable {
             types[i] = encodings[i].getTypeIds();
         }
         return new TokenBatch(ids, mask, types);
+    }
+
+    /**
+     * One text's token ids with special tokens ({@code [CLS] ... [SEP]}), truncated at
+     * {@link #maxLength()}, unpadded: HF's {@code tokenizer(text)["input_ids"]} (which does not
+     * truncate unless asked).
+     *
+     * @param text the text
+     * @return the ids
+     */
+    @Override
+    public long[] encode(String text) {
+        return tokenizer.encode(text).getIds();
     }
 
     @Override

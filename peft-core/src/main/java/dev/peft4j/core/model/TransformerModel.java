@@ -34,9 +34,12 @@ public final class TransformerModel implements AdaptableModel, AutoCloseable {
     private final ModuleTree tree;
     private final NDManager manager;
     private final AdapterToggle adapterToggle = new AdapterToggle();
+    private final int numAttentionHeads;
 
-    private TransformerModel(Architecture architecture, TaskType taskType, String encoderPrefix, Block root, NDManager manager) {
+    private TransformerModel(Architecture architecture, int numAttentionHeads, TaskType taskType, String encoderPrefix, Block root,
+            NDManager manager) {
         this.architecture = architecture;
+        this.numAttentionHeads = numAttentionHeads;
         this.taskType = taskType;
         this.encoderPrefix = encoderPrefix;
         this.root = root;
@@ -68,7 +71,7 @@ public final class TransformerModel implements AdaptableModel, AutoCloseable {
         NDManager manager = parent.newSubManager();
         root.initialize(manager, DataType.FLOAT32);
         String prefix = taskType == TaskType.SEQ_CLS ? "bert." : "";
-        return new TransformerModel(Architecture.bert(config), taskType, prefix, root, manager);
+        return new TransformerModel(Architecture.bert(config), config.numAttentionHeads(), taskType, prefix, root, manager);
     }
 
     /**
@@ -173,6 +176,65 @@ public final class TransformerModel implements AdaptableModel, AutoCloseable {
      */
     public NDList forward(NDList inputs, DropoutSeed seed) {
         return root.forward(new ParameterStore(manager, false), inputs, true, seed.toParams());
+    }
+
+    /**
+     * Attaches the prompt encoder of a prompt-learning method (prompt tuning, prefix tuning) to the
+     * encoder, as {@code <encoder prefix>prompt_encoder.<adapterName>} ({@code bert.prompt_encoder.default}
+     * for {@code SEQ_CLS}): its parameters join the model's, its dropouts get their streams, and the
+     * encoder runs it at the start of every forward pass (see {@link BertModel} and
+     * {@link PromptEncoder}).
+     *
+     * @param adapterName the adapter's name, without {@code "."}
+     * @param encoder the encoder, initialized
+     * @param <B> a block that is a prompt encoder
+     * @return the encoder's module path
+     * @throws IllegalArgumentException if a prompt encoder is already attached
+     */
+    public <B extends Block & PromptEncoder> String attachPromptEncoder(String adapterName, B encoder) {
+        encoderBlock().attachPromptEncoder(adapterName, encoder);
+        String path = encoderPrefix + BertModel.PROMPT_ENCODER + "." + adapterName;
+        DropoutStreams.bind(path, encoder);
+        return path;
+    }
+
+    /**
+     * The attached prompt encoders by module path ({@code bert.prompt_encoder.default}).
+     *
+     * @return an ordered map, empty without prompt learning
+     */
+    public Map<String, PromptEncoder> promptEncoders() {
+        Map<String, PromptEncoder> out = new LinkedHashMap<>();
+        encoderBlock().promptEncoders().forEach((path, encoder) -> out.put(encoderPrefix + path, encoder));
+        return out;
+    }
+
+    /**
+     * The word embeddings, HF's {@code get_input_embeddings()}.
+     *
+     * @return {@code <encoder prefix>embeddings.word_embeddings}, {@code (vocab, hidden)}
+     * @throws IllegalStateException if that module has been replaced by something else than an {@link Embedding}
+     */
+    public Embedding inputEmbeddings() {
+        String path = encoderPrefix + "embeddings.word_embeddings";
+        Block block = tree.find(path);
+        if (!(block instanceof Embedding embedding)) {
+            throw new IllegalStateException("'" + path + "' is a " + block.getClass().getSimpleName() + ", not an Embedding");
+        }
+        return embedding;
+    }
+
+    /** @return the number of attention heads per layer */
+    public int numAttentionHeads() {
+        return numAttentionHeads;
+    }
+
+    private BertModel encoderBlock() {
+        Block encoder = encoderPrefix.isEmpty() ? root : tree.find(encoderPrefix.substring(0, encoderPrefix.length() - 1));
+        if (!(encoder instanceof BertModel bert)) {
+            throw new IllegalStateException("the encoder is a " + encoder.getClass().getSimpleName() + ", not a BertModel");
+        }
+        return bert;
     }
 
     @Override

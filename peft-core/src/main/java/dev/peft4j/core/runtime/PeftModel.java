@@ -6,6 +6,7 @@ import dev.peft4j.core.io.AdapterKeys;
 import dev.peft4j.core.io.HostTensor;
 import dev.peft4j.core.model.AdapterToggle;
 import dev.peft4j.core.model.DropoutSeed;
+import dev.peft4j.core.model.PromptEncoder;
 import dev.peft4j.core.model.Parameters;
 import dev.peft4j.core.model.TaskType;
 import dev.peft4j.core.model.TransformerModel;
@@ -13,6 +14,7 @@ import dev.peft4j.core.spi.ConfigOrigin;
 import dev.peft4j.core.spi.InjectionContext;
 import dev.peft4j.core.spi.PeftConfig;
 import dev.peft4j.core.spi.PeftMethod;
+import dev.peft4j.core.spi.TextEncoder;
 import dev.peft4j.core.target.ModulesToSaveWrapper;
 import dev.peft4j.core.target.TargetResolver;
 import java.util.ArrayList;
@@ -55,10 +57,26 @@ public final class PeftModel implements AutoCloseable {
      *     entry and the closest module paths)
      */
     public static PeftModel adapt(TransformerModel model, PeftMethod method, ConfigOrigin origin) {
+        return adapt(model, method, origin, null);
+    }
+
+    /**
+     * Adapts {@code model} in place with {@code method}, handing the method the base model's
+     * tokenizer (prompt tuning's {@code prompt_tuning_init: TEXT} needs it).
+     *
+     * @param model the base model; from now on owned by the returned {@link PeftModel}
+     * @param method the method bound to its config
+     * @param origin how strictly {@code target_modules} / {@code modules_to_save} entries are checked
+     * @param textEncoder the base model's tokenizer (e.g. a
+     *     {@link dev.peft4j.core.model.SentenceTokenizer}), or {@code null}
+     * @return the adapted model
+     * @throws IllegalArgumentException if the config does not fit the model
+     */
+    public static PeftModel adapt(TransformerModel model, PeftMethod method, ConfigOrigin origin, TextEncoder textEncoder) {
         if (method.freezesBaseModel()) {
             model.root().freezeParameters(true);
         }
-        method.apply(new InjectionContext(model, InjectionContext.DEFAULT_ADAPTER, origin));
+        method.apply(new InjectionContext(model, InjectionContext.DEFAULT_ADAPTER, origin, textEncoder));
         List<String> saved = new ArrayList<>();
         if (method.freezesBaseModel()) {
             for (String path : TargetResolver.resolveModulesToSave(model, method.config().modulesToSave(), origin)) {
@@ -140,13 +158,21 @@ public final class PeftModel implements AutoCloseable {
 
     /**
      * The adapter's tensors as HF PEFT saves them: every trainable parameter, keyed by
-     * {@link AdapterKeys#toCheckpointKey} ({@code base_model.model.<path>}, adapter name removed).
+     * {@link AdapterKeys#toCheckpointKey} ({@code base_model.model.<path>}, adapter name removed),
+     * except that a prompt-learning encoder's parameters are saved as the one tensor
+     * {@link AdapterKeys#PROMPT_EMBEDDINGS} ({@link PromptEncoder#promptEmbeddings()}, HF's
+     * {@code get_prompt_embedding_to_save}).
      *
      * @return fp32 host tensors in model order
      */
     public Map<String, HostTensor> adapterWeights() {
         Map<String, HostTensor> out = new LinkedHashMap<>();
+        Map<String, PromptEncoder> prompts = model.promptEncoders();
+        prompts.values().forEach(encoder -> out.put(AdapterKeys.PROMPT_EMBEDDINGS, encoder.promptEmbeddings()));
         trainableParameters().forEach((path, parameter) -> {
+            if (prompts.keySet().stream().anyMatch(prompt -> path.startsWith(prompt + "."))) {
+                return;
+            }
             var array = parameter.getArray();
             out.put(AdapterKeys.toCheckpointKey(path, InjectionContext.DEFAULT_ADAPTER),
                     new HostTensor(array.getShape().getShape(), array.toFloatArray()));

@@ -10,6 +10,7 @@ import dev.peft4j.core.spi.ConfigOrigin;
 import dev.peft4j.core.spi.PeftConfig;
 import dev.peft4j.core.spi.PeftMethod;
 import dev.peft4j.core.spi.PeftMethodProvider;
+import dev.peft4j.core.spi.TextEncoder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -212,6 +213,23 @@ public final class PeftRuntime {
      */
     public PeftModel getPeftModel(TransformerModel model, PeftConfig config, ConfigOrigin origin) {
         return PeftModel.adapt(model, createMethod(config), origin);
+    }
+
+    /**
+     * As {@link #getPeftModel(TransformerModel, PeftConfig, ConfigOrigin)}, handing the method the
+     * base model's tokenizer, which initialisations from text need (prompt tuning's
+     * {@code prompt_tuning_init: TEXT}).
+     *
+     * @param model the base model; owned by the returned {@link PeftModel} from now on
+     * @param config a config of an installed method
+     * @param origin how strictly module entries are checked
+     * @param textEncoder the base model's tokenizer (a {@link dev.peft4j.core.model.SentenceTokenizer}), or {@code null}
+     * @return the adapted model
+     * @throws IllegalArgumentException if no installed method reads the config, or it does not
+     *     fit the model
+     */
+    public PeftModel getPeftModel(TransformerModel model, PeftConfig config, ConfigOrigin origin, TextEncoder textEncoder) {
+        return PeftModel.adapt(model, createMethod(config), origin, textEncoder);
     }
 
     /** @return the Guice injector holding the runtime's and every contributed binding */

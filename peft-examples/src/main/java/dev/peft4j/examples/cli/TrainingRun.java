@@ -71,7 +71,7 @@ final class TrainingRun {
                 SentenceTokenizer tokenizer = BASE_MODEL.tokenizer(recipe.maxLength());
                 PeftModel peft = runtime.getPeftModel(
                         TransformerModel.pretrainedBert(imported, TaskType.SEQ_CLS, RottenTomatoes.labelNames().size(), manager),
-                        config, ConfigOrigin.USER)) {
+                        config, ConfigOrigin.USER, tokenizer)) {
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             out.printf(Locale.ROOT, "%s on %s: %d train / %d held-out sentences%n",
                     runtime.registry().byConfigType(config.getClass()).alias(), BASE_MODEL.modelName(), train.size(), test.size());
@@ -86,7 +86,7 @@ final class TrainingRun {
                         epoch.evaluation().metrics().macroF1());
             }
             ObjectMapper mapper = runtime.objectMapper();
-            String adapterConfig = AdapterConfigJson.of(mapper, runtime.writeConfig(config), TaskType.SEQ_CLS,
+            String adapterConfig = AdapterConfigJson.of(mapper, runtime.writeConfig(peft.config()), TaskType.SEQ_CLS,
                     AdapterConfigJson.MINILM_HUB_NAME);
             long adapterBytes = AdapterCheckpoint.save(output, adapterConfig, peft.adapterWeights(), Map.of("format", "pt"));
             TrainingReport report = TrainingReport.of(runtime, config, recipe, peft, result, loadSeconds, adapterBytes,

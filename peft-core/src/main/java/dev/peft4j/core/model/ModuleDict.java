@@ -1,0 +1,40 @@
+package dev.peft4j.core.model;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * Named blocks, PyTorch's {@code nn.ModuleDict} (HF PEFT's {@code prompt_encoder}, keyed by adapter
+ * name). A container only: its owner calls the entries, so its own forward throws.
+ */
+public final class ModuleDict extends ModuleBlock {
+
+    /**
+     * Adds an entry.
+     *
+     * @param name the key, a module name without {@code "."}
+     * @param block the block
+     * @param <B> the block's type
+     * @return {@code block}
+     * @throws IllegalArgumentException if the name is taken or contains {@code "."}
+     */
+    public <B extends Block> B put(String name, B block) {
+        return addChild(name, block);
+    }
+
+    /**
+     * @throws UnsupportedOperationException always: call the entries
+     */
+    @Override
+    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+        throw new UnsupportedOperationException("a ModuleDict is a container; call its entries " + childNames());
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        throw new UnsupportedOperationException("a ModuleDict is a container; ask its entries " + childNames());
+    }
+}

@@ -1,0 +1,52 @@
+package dev.peft4j.prefix;
+
+import ai.djl.ndarray.types.DataType;
+import dev.peft4j.core.model.TransformerModel;
+import dev.peft4j.core.spi.InjectionContext;
+import dev.peft4j.core.spi.PeftMethod;
+import java.util.Objects;
+
+/**
+ * Applies a {@link PrefixTuningConfig}, HF PEFT's prompt-learning setup for {@code PREFIX_TUNING}:
+ * checks the config's model keys against the model, builds a {@link PrefixEncoder} in the model's
+ * manager and attaches it to the encoder ({@code bert.prompt_encoder.default} for {@code SEQ_CLS}).
+ * The base stays frozen (the runtime froze it); the encoder's parameters train.
+ *
+ * <p>After {@link #apply}, {@link #config()} returns the config completed with the model's sizes
+ * ({@code num_layers}, {@code token_dim}, {@code num_attention_heads},
+ * {@code num_transformer_submodules}, {@code encoder_hidden_size}), as HF writes it.
+ */
+public final class PrefixTuningMethod implements PeftMethod {
+
+    private PrefixTuningConfig config;
+
+    /**
+     * @param config the configuration
+     * @throws NullPointerException if {@code config} is null
+     */
+    public PrefixTuningMethod(PrefixTuningConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    @Override
+    public PrefixTuningConfig config() {
+        return config;
+    }
+
+    /**
+     * @throws IllegalArgumentException if the model is not a peft4j {@link TransformerModel}, a
+     *     model key disagrees with the model ({@code prefix.num_layers is 12, but the model has 6 layers}),
+     *     or a prompt encoder is already attached
+     */
+    @Override
+    public void apply(InjectionContext context) {
+        TransformerModel model = PromptLearningShape.transformerModel("prefix tuning", context.model());
+        PromptLearningShape shape = PromptLearningShape.of(model).check("prefix", config.numLayers(), config.tokenDim(),
+                config.numAttentionHeads(), config.numTransformerSubmodules());
+        PrefixTuningConfig resolved = config.resolvedFor(shape);
+        PrefixEncoder encoder = new PrefixEncoder(resolved, model.adapterSwitch());
+        encoder.initialize(model.manager(), DataType.FLOAT32);
+        model.attachPromptEncoder(context.adapterName(), encoder);
+        config = resolved;
+    }
+}

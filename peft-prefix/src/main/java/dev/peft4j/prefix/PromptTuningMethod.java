@@ -1,0 +1,53 @@
+package dev.peft4j.prefix;
+
+import dev.peft4j.core.model.Embedding;
+import dev.peft4j.core.model.TransformerModel;
+import dev.peft4j.core.spi.InjectionContext;
+import dev.peft4j.core.spi.PeftMethod;
+import java.util.Objects;
+
+/**
+ * Applies a {@link PromptTuningConfig}, HF PEFT's prompt-learning setup for {@code PROMPT_TUNING}:
+ * checks the config's model keys against the model, initialises a {@link PromptEmbedding} from
+ * {@code prompt_tuning_init} ({@link PromptTuningInitializers}; {@code TEXT} uses
+ * {@link InjectionContext#textEncoder()}) and attaches it to the encoder
+ * ({@code bert.prompt_encoder.default} for {@code SEQ_CLS}). The base stays frozen.
+ *
+ * <p>After {@link #apply}, {@link #config()} returns the config completed with the model's sizes,
+ * as HF writes it.
+ */
+public final class PromptTuningMethod implements PeftMethod {
+
+    private PromptTuningConfig config;
+
+    /**
+     * @param config the configuration
+     * @throws NullPointerException if {@code config} is null
+     */
+    public PromptTuningMethod(PromptTuningConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    @Override
+    public PromptTuningConfig config() {
+        return config;
+    }
+
+    /**
+     * @throws IllegalArgumentException if the model is not a peft4j {@link TransformerModel}, a
+     *     model key disagrees with the model, {@code TEXT} initialisation has no tokenizer, or a
+     *     prompt encoder is already attached
+     */
+    @Override
+    public void apply(InjectionContext context) {
+        TransformerModel model = PromptLearningShape.transformerModel("prompt tuning", context.model());
+        PromptLearningShape shape = PromptLearningShape.of(model).check("prompt", config.numLayers(), config.tokenDim(),
+                config.numAttentionHeads(), config.numTransformerSubmodules());
+        Embedding words = model.inputEmbeddings();
+        PromptEmbedding encoder = new PromptEmbedding(config.numVirtualTokens(), shape.tokenDim(),
+                PromptTuningInitializers.of(config, words, context.textEncoder()), model.adapterSwitch());
+        encoder.initialize(model.manager(), words.weight().getArray().getDataType());
+        model.attachPromptEncoder(context.adapterName(), encoder);
+        config = config.resolvedFor(shape);
+    }
+}
