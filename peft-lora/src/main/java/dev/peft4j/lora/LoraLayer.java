@@ -14,6 +14,7 @@ import ai.djl.util.PairList;
 import dev.peft4j.core.model.Dropout;
 import dev.peft4j.core.model.Linear;
 import dev.peft4j.core.model.ModuleBlock;
+import dev.peft4j.core.model.ModuleDict;
 import dev.peft4j.core.model.ScalarOps;
 import dev.peft4j.core.spi.AdapterSwitch;
 import dev.peft4j.lora.LoraConfig.InitLoraWeights;
@@ -75,9 +76,9 @@ public final class LoraLayer extends ModuleBlock {
         this.dropout = new Dropout(builder.dropout);
         this.loraA = new Linear(base.inFeatures(), rank, false);
         this.loraB = new Linear(rank, base.outFeatures(), false);
-        addChild("lora_dropout", new LoraModuleDict(adapterName, dropout));
-        addChild("lora_A", new LoraModuleDict(adapterName, loraA));
-        addChild("lora_B", new LoraModuleDict(adapterName, loraB));
+        addChild("lora_dropout", ModuleDict.of(adapterName, dropout));
+        addChild("lora_A", ModuleDict.of(adapterName, loraA));
+        addChild("lora_B", ModuleDict.of(adapterName, loraB));
         this.magnitude = builder.useDora
                 ? addChild(LoraMagnitudeVector.NAME, new LoraMagnitudeVector(adapterName, base.outFeatures())) : null;
         loraA.weight().setInitializer(initializerOfA(builder.init, base.inFeatures(), rank));

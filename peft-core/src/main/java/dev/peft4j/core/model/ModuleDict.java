@@ -13,6 +13,20 @@ import ai.djl.util.PairList;
 public final class ModuleDict extends ModuleBlock {
 
     /**
+     * A dictionary with one entry, as HF PEFT holds one adapter's module ({@code lora_A.default},
+     * {@code modules_to_save.default}).
+     *
+     * @param name the key, usually the adapter's name
+     * @param block the block
+     * @return the dictionary
+     */
+    public static ModuleDict of(String name, Block block) {
+        ModuleDict dict = new ModuleDict();
+        dict.put(name, block);
+        return dict;
+    }
+
+    /**
      * Adds an entry.
      *
      * @param name the key, a module name without {@code "."}

@@ -7,6 +7,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.peft4j.core.model.CopyableBlock;
 import dev.peft4j.core.model.ModuleBlock;
+import dev.peft4j.core.model.ModuleDict;
 import dev.peft4j.core.spi.AdapterSwitch;
 
 /**
@@ -36,7 +37,7 @@ public final class ModulesToSaveWrapper extends ModuleBlock {
         this.adapterName = adapterName;
         original.freezeParameters(true);
         addChild("original_module", original);
-        addChild("modules_to_save", new CopyHolder(adapterName, copyable.copy()));
+        addChild("modules_to_save", ModuleDict.of(adapterName, copyable.copy()));
     }
 
     /** @return the frozen original */
@@ -46,7 +47,7 @@ public final class ModulesToSaveWrapper extends ModuleBlock {
 
     /** @return the trainable copy */
     public Block trainable() {
-        return ((CopyHolder) child("modules_to_save")).child(adapterName);
+        return ((ModuleDict) child("modules_to_save")).child(adapterName);
     }
 
     @Override
@@ -58,22 +59,5 @@ public final class ModulesToSaveWrapper extends ModuleBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         return original().getOutputShapes(inputShapes);
-    }
-
-    /** The {@code modules_to_save} dictionary: one trainable copy per adapter name. */
-    private static final class CopyHolder extends ModuleBlock {
-        CopyHolder(String adapterName, Block copy) {
-            addChild(adapterName, copy);
-        }
-
-        @Override
-        protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-            throw new UnsupportedOperationException("modules_to_save holds copies; call the wrapper");
-        }
-
-        @Override
-        public Shape[] getOutputShapes(Shape[] inputShapes) {
-            return inputShapes;
-        }
     }
 }
