@@ -77,7 +77,7 @@ class TrainCommandTest {
         assertThat(run("train", "--method", "lora", "--r", "0").err()).isEqualTo("peft: lora.r must be > 0, got 0" + System.lineSeparator());
         assertThat(run("train", "--method", "lora", "--batch-size", "0").err())
                 .isEqualTo("peft: recipe.batch_size must be > 0, got 0" + System.lineSeparator());
-        assertThat(run("train", "--method", "lorra").err()).startsWith("peft: unknown method 'lorra'; known: [FULL (full), LORA (lora)]");
+        assertThat(run("train", "--method", "lorra").err()).startsWith("peft: unknown method 'lorra'; known: [BOTTLENECK (bottleneck), FULL (full), LORA (lora)]");
     }
 
     @Test
