@@ -7,6 +7,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.peft4j.core.model.BertResidualOutput;
+import dev.peft4j.core.model.Linear;
 import dev.peft4j.core.model.ModuleBlock;
 import dev.peft4j.core.spi.AdapterSwitch;
 import java.util.Objects;
@@ -55,6 +56,7 @@ public final class BottleneckLayer extends ModuleBlock {
      * @param adapter the bottleneck, its width {@code d} equal to the block's output width
      * @param placement the arrangement of residuals and LayerNorm
      * @param adapterSwitch the model's switch, consulted on every forward pass
+     * @throws IllegalArgumentException if the adapter's width differs from the block's output width
      */
     public BottleneckLayer(BertResidualOutput base, String adapterName, BottleneckAdapter adapter,
             BottleneckPlacement placement, AdapterSwitch adapterSwitch) {
@@ -63,6 +65,10 @@ public final class BottleneckLayer extends ModuleBlock {
         this.placement = Objects.requireNonNull(placement, "placement");
         this.adapterSwitch = Objects.requireNonNull(adapterSwitch, "adapterSwitch");
         this.adapterName = Objects.requireNonNull(adapterName, "adapterName");
+        if (base.child("dense") instanceof Linear dense && dense.outFeatures() != adapter.hiddenSize()) {
+            throw new IllegalArgumentException("the bottleneck adapter's width " + adapter.hiddenSize()
+                    + " differs from the wrapped block's output width " + dense.outFeatures());
+        }
         for (String name : base.childNames()) {
             addChild(name, base.child(name));
         }

@@ -1,6 +1,7 @@
 package dev.peft4j.adapter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
@@ -159,6 +160,15 @@ class BottleneckLayerTest {
         NDArray x = x();
         NDArray r = residual();
         assertThat(run(layer, x, r)).containsExactly(run(layer.base(), x, r));
+    }
+
+    @Test
+    void theAdapterMustBeAsWideAsTheBlocksOutput() {
+        BertResidualOutput base = new BertResidualOutput(TinyBert.config(), 32);
+        BottleneckAdapter adapter = new BottleneckAdapter(32, 4, BottleneckNonLinearity.RELU, 1.0, BottleneckInit.ZERO_UP);
+        assertThatThrownBy(() -> new BottleneckLayer(base, "default", adapter, BottleneckPlacement.PFEIFFER, toggle))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the bottleneck adapter's width 32 differs from the wrapped block's output width 16");
     }
 
     @Test
