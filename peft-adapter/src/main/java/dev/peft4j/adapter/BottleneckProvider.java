@@ -16,7 +16,12 @@ public final class BottleneckProvider implements PeftMethodProvider<BottleneckCo
     /** The CLI name of bottleneck adapters. */
     public static final String ALIAS = "bottleneck";
 
-    /** The AdamW rate for the standard recipe: AdapterHub's examples use 1e-4 to 1e-3 for adapters. */
+    /**
+     * The AdamW rate for the standard recipe. AdapterHub's examples use 1e-4 to 1e-3 for adapters;
+     * measured here with the {@code pfeiffer} defaults on the standard recipe (MiniLM, 3,200 Rotten
+     * Tomatoes sentences, 1 epoch, seed 0): 0.779 held-out accuracy at 1e-3 and 0.788 at 3e-3, a
+     * difference within the noise of 800 held-out sentences.
+     */
     public static final double LEARNING_RATE = 1e-3;
 
     @Override
