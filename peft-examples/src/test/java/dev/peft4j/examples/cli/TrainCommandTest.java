@@ -78,7 +78,8 @@ class TrainCommandTest {
         assertThat(CliRun.of("train", "--method", "lora", "--r", "0").err()).isEqualTo("peft: lora.r must be > 0, got 0" + System.lineSeparator());
         assertThat(CliRun.of("train", "--method", "lora", "--batch-size", "0").err())
                 .isEqualTo("peft: recipe.batch_size must be > 0, got 0" + System.lineSeparator());
-        assertThat(CliRun.of("train", "--method", "lorra").err()).startsWith("peft: unknown method 'lorra'; known: [FULL (full), LORA (lora), PREFIX_TUNING (prefix), PROMPT_TUNING (prompt)]");
+        assertThat(CliRun.of("train", "--method", "lorra").err()).startsWith("peft: unknown method 'lorra'; known: "
+                + "[BOTTLENECK (bottleneck), FULL (full), LORA (lora), PREFIX_TUNING (prefix), PROMPT_TUNING (prompt)]");
     }
 
     @Test
