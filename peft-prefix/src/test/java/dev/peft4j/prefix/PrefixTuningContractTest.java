@@ -15,10 +15,6 @@ class PrefixTuningContractTest extends PeftMethodContractTest {
     private static final long TINY_CLASSIFIER = 16 * 2 + 2;
     private static final long MINILM_CLASSIFIER = 384 * 2 + 2;
 
-    static PrefixTuningConfig withTokens(int tokens) {
-        return new PrefixTuningConfig(tokens, null, null, null, null, null, null, null);
-    }
-
     @Override
     protected PeftMethodProvider<?> provider() {
         return new PrefixTuningProvider();
@@ -26,7 +22,7 @@ class PrefixTuningContractTest extends PeftMethodContractTest {
 
     @Override
     protected PeftConfig tinyConfig() {
-        return withTokens(4);
+        return PrefixTuningConfig.defaults().withNumVirtualTokens(4);
     }
 
     /** 4 tokens x 2 layers x 2 x 16 = 256, plus the classifier copy. */

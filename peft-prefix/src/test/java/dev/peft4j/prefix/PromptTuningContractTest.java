@@ -15,10 +15,6 @@ class PromptTuningContractTest extends PeftMethodContractTest {
     private static final long TINY_CLASSIFIER = 16 * 2 + 2;
     private static final long MINILM_CLASSIFIER = 384 * 2 + 2;
 
-    static PromptTuningConfig withTokens(int tokens) {
-        return new PromptTuningConfig(tokens, null, null, null, null, null, null, null);
-    }
-
     @Override
     protected PeftMethodProvider<?> provider() {
         return new PromptTuningProvider();
@@ -26,7 +22,7 @@ class PromptTuningContractTest extends PeftMethodContractTest {
 
     @Override
     protected PeftConfig tinyConfig() {
-        return withTokens(4);
+        return PromptTuningConfig.defaults().withNumVirtualTokens(4);
     }
 
     /** 4 tokens x 16 = 64, plus the classifier copy. */
