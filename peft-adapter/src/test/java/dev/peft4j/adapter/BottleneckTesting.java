@@ -6,6 +6,7 @@ import dev.peft4j.core.model.BertConfig;
 import dev.peft4j.core.model.TaskType;
 import dev.peft4j.core.model.TinyBert;
 import dev.peft4j.core.runtime.PeftModel;
+import dev.peft4j.core.testing.GradientChecks;
 import dev.peft4j.core.runtime.PeftRuntime;
 import dev.peft4j.core.spi.ConfigOrigin;
 import java.util.List;
@@ -24,9 +25,7 @@ final class BottleneckTesting {
 
     /** @return two sequences of token ids with their attention mask, the second padded */
     static NDList batch(NDManager scope) {
-        return new NDList(
-                scope.create(new long[][] {{2, 7, 9, 3}, {2, 5, 3, 0}}),
-                scope.create(new long[][] {{1, 1, 1, 1}, {1, 1, 1, 0}}));
+        return GradientChecks.paddedPair(scope);
     }
 
     /** @return a seeded TinyBert adapted with {@code config} from a user config */
