@@ -1,37 +1,34 @@
 package dev.peft4j.core.io.safetensors;
 
-import java.nio.ByteBuffer;
-
 /**
- * Decodes little-endian F32, F16 and BF16 elements into fp32, exactly (both 16-bit formats are
- * subsets of fp32: every value, subnormals, infinities and NaN included, widens without rounding).
+ * Conversions between fp32 and the two 16-bit float formats of safetensors.
+ *
+ * <p>Widening ({@code F16}/{@code BF16} to fp32) is exact: both formats are subsets of fp32, every
+ * value, subnormals, infinities and NaN included. Narrowing rounds to nearest, ties to even (IEEE
+ * 754 {@code roundTiesToEven}, what PyTorch's {@code tensor.to(torch.float16 / torch.bfloat16)}
+ * does): values beyond the largest finite value round to infinity, tiny values to subnormals or
+ * signed zero, and NaN stays NaN (quiet, sign kept).
  */
 final class HalfFloats {
+
+    private static final int BF16_QUIET_BIT = 0x0040;
 
     private HalfFloats() {}
 
     /**
-     * @param dtype F32, F16 or BF16
-     * @param source little-endian bytes, positioned at the first element
-     * @param target where the values go
-     * @param offset first index written in {@code target}
-     * @param count number of elements
+     * @param bits an IEEE 754 binary16 bit pattern
+     * @return its exact fp32 value
      */
-    static void decode(SafetensorsDtype dtype, ByteBuffer source, float[] target, int offset, int count) {
-        switch (dtype) {
-            case F32 -> source.asFloatBuffer().get(target, offset, count);
-            case F16 -> {
-                for (int i = 0; i < count; i++) {
-                    target[offset + i] = Float.float16ToFloat(source.getShort());
-                }
-            }
-            case BF16 -> {
-                for (int i = 0; i < count; i++) {
-                    target[offset + i] = bf16ToFloat(source.getShort());
-                }
-            }
-            default -> throw new IllegalArgumentException("cannot decode " + dtype + " as fp32");
-        }
+    static float f16ToFloat(short bits) {
+        return Float.float16ToFloat(bits);
+    }
+
+    /**
+     * @param value an fp32 value
+     * @return the nearest binary16 bit pattern, ties to even ({@link Float#floatToFloat16})
+     */
+    static short floatToF16(float value) {
+        return Float.floatToFloat16(value);
     }
 
     /**
@@ -40,5 +37,23 @@ final class HalfFloats {
      */
     static float bf16ToFloat(short bits) {
         return Float.intBitsToFloat((bits & 0xFFFF) << 16);
+    }
+
+    /**
+     * Rounds to the nearest bfloat16, ties to even: adds {@code 0x7FFF} plus the lowest kept bit to
+     * the fp32 bits and keeps the upper half; the carry rounds up through the exponent, so the
+     * largest finite values round to infinity exactly as IEEE requires. NaN is handled first,
+     * because truncating a NaN whose payload lives only in the low 16 bits would give infinity.
+     *
+     * @param value an fp32 value
+     * @return the nearest bfloat16 bit pattern
+     */
+    static short floatToBf16(float value) {
+        int bits = Float.floatToRawIntBits(value);
+        if (Float.isNaN(value)) {
+            return (short) ((bits >>> 16) | BF16_QUIET_BIT);
+        }
+        int lowestKeptBit = (bits >>> 16) & 1;
+        return (short) ((bits + 0x7FFF + lowestKeptBit) >>> 16);
     }
 }

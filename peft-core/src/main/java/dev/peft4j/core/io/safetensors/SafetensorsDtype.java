@@ -1,11 +1,17 @@
 package dev.peft4j.core.io.safetensors;
 
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * The element types of the safetensors format, by their header name ({@code "F32"}, ...), with
- * their size in bytes. Every type is accepted in a header (so files holding, say, an {@code I64}
- * {@code position_ids} buffer validate), but only {@link #F32}, {@link #F16} and {@link #BF16} can
- * be decoded, always to fp32: BF16 must never reach DJL, which crashes the JVM on it
- * (ARCHITECTURE.md). Sub-byte types (F4, F6) are not listed and are rejected as unknown.
+ * their size in bytes. Every type is accepted in a header (so files holding, say, an {@code I8}
+ * buffer validate and the other tensors stay readable), but only the {@linkplain #isSupported()
+ * supported} ones ({@code BOOL, U8, F16, BF16, I32, F32, I64, F64}) can be read or written as
+ * {@link SafetensorsTensor}s; {@link #F32}, {@link #F16} and {@link #BF16} can also be read as fp32
+ * {@link dev.peft4j.core.io.HostTensor}s. BF16 must never reach DJL, which crashes the JVM on it
+ * (ARCHITECTURE.md): it is widened in Java. Sub-byte types (F4, F6) are not listed and are
+ * rejected as unknown. The package documentation has the full table.
  */
 public enum SafetensorsDtype {
     /** Boolean, one byte. */
@@ -32,7 +38,7 @@ public enum SafetensorsDtype {
     I32(4),
     /** Unsigned 32-bit integer. */
     U32(4),
-    /** IEEE 754 single precision, the only type peft4j writes. */
+    /** IEEE 754 single precision. */
     F32(4),
     /** Signed 64-bit integer. */
     I64(8),
@@ -57,5 +63,26 @@ public enum SafetensorsDtype {
     /** @return whether {@link SafetensorsReader} can decode this type to fp32 (F32, F16, BF16) */
     public boolean isReadableAsFloat() {
         return this == F32 || this == F16 || this == BF16;
+    }
+
+    /**
+     * @return whether tensors of this type can be read and written as {@link SafetensorsTensor}s:
+     *     BOOL, U8, F16, BF16, I32, F32, I64, F64
+     */
+    public boolean isSupported() {
+        return switch (this) {
+            case BOOL, U8, F16, BF16, I32, F32, I64, F64 -> true;
+            default -> false;
+        };
+    }
+
+    /** @return the {@linkplain #isSupported() supported} types, in declaration (size) order */
+    public static List<SafetensorsDtype> supported() {
+        return Arrays.stream(values()).filter(SafetensorsDtype::isSupported).toList();
+    }
+
+    /** @return {@code "unsupported dtype X; supported: [BOOL, U8, F16, BF16, I32, F32, I64, F64]"} */
+    String unsupportedMessage() {
+        return "unsupported dtype " + name() + "; supported: " + supported();
     }
 }

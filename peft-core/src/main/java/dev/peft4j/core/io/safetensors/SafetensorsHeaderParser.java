@@ -23,11 +23,20 @@ import java.util.TreeSet;
 /**
  * Parses and validates the JSON header of a safetensors file (the bytes after the 8-byte length
  * prefix). Every rule of the format is checked here, so a reader never seeks outside a tensor's
- * own bytes.
+ * own bytes: one JSON object (nothing after it but padding spaces), no repeated key at any level
+ * (Jackson keeps the last duplicate by default; the root is read field by field to name it), an
+ * optional {@code __metadata__} object of strings, and per tensor exactly the keys {@code dtype} (a
+ * known name), {@code shape} (non-negative integers whose product times the element size fits in a
+ * {@code long}) and {@code data_offsets} (two integers {@code 0 <= begin <= end} spanning exactly
+ * that size, inside the data section); the byte ranges, sorted, must tile the data section with no
+ * overlap and no gap. Stricter than HF's reader in one point: unknown keys in a tensor entry are
+ * rejected rather than ignored.
  */
 final class SafetensorsHeaderParser {
 
     static final String METADATA_KEY = "__metadata__";
+
+    private static final List<String> ENTRY_KEYS = List.of("dtype", "shape", "data_offsets");
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
@@ -82,8 +91,8 @@ final class SafetensorsHeaderParser {
                 parser.nextToken();
                 JsonNode value = MAPPER.readTree(parser);
                 if (fields.putIfAbsent(name, value) != null) {
-                    throw new SafetensorsFormatException(
-                            "duplicate tensor name '" + name + "' in safetensors header of " + file);
+                    throw new SafetensorsFormatException("duplicate " + (name.equals(METADATA_KEY) ? "key" : "tensor name")
+                            + " '" + name + "' in safetensors header of " + file);
                 }
             }
             if (parser.nextToken() != null) {
@@ -142,6 +151,12 @@ final class SafetensorsHeaderParser {
         if (node == null || !node.isObject()) {
             throw new SafetensorsFormatException("tensor '" + name + "' in " + file
                     + " must be an object with dtype, shape and data_offsets, got " + node);
+        }
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
+            if (!ENTRY_KEYS.contains(field.getKey())) {
+                throw new SafetensorsFormatException("tensor '" + name + "' in " + file + " has unknown key '"
+                        + field.getKey() + "'; allowed: " + ENTRY_KEYS);
+            }
         }
         SafetensorsDtype dtype = dtype(name, required(name, node, "dtype"));
         long[] shape = longs(name, "shape", required(name, node, "shape"));
