@@ -59,6 +59,27 @@ public final class SafetensorsReader {
     }
 
     /**
+     * Reads every tensor in its own dtype, as heap copies that outlive the file (for large files
+     * prefer {@link #open(Path)}, which copies nothing). The metadata is in {@link #readHeader}.
+     *
+     * @param file a safetensors file
+     * @return name to tensor, in file order
+     * @throws FileNotFoundException {@code safetensors file not found: <file>}
+     * @throws SafetensorsFormatException if the header breaks the format, a tensor has an
+     *     unsupported dtype or a BOOL byte other than 0 and 1
+     * @throws IOException if reading fails
+     */
+    public static Map<String, SafetensorsTensor> readTensors(Path file) throws IOException {
+        try (SafetensorsMappedFile mapped = open(file)) {
+            Map<String, SafetensorsTensor> tensors = new LinkedHashMap<>();
+            for (SafetensorsEntry entry : mapped.entries()) {
+                tensors.put(entry.name(), mapped.tensor(entry.name()).copy());
+            }
+            return tensors;
+        }
+    }
+
+    /**
      * Reads every tensor, all of which must be F32, F16 or BF16.
      *
      * @param file a safetensors file

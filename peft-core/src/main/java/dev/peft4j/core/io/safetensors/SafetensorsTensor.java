@@ -249,6 +249,16 @@ public final class SafetensorsTensor {
         return new SafetensorsTensor(dtype, new long[] {count}, data.asSlice(from * size, count * size));
     }
 
+    /**
+     * @return a copy on the heap, independent of the mapped file this tensor may view
+     * @throws IllegalStateException if this is a view on a closed file
+     */
+    public SafetensorsTensor copy() {
+        MemorySegment heap = SafetensorsTensors.heap(data.byteSize());
+        MemorySegment.copy(data, 0, heap, 0, data.byteSize());
+        return new SafetensorsTensor(dtype, shape, heap);
+    }
+
     /** Equal when dtype, shape and every byte agree (so NaN payloads and signed zeros count). */
     @Override
     public boolean equals(Object other) {

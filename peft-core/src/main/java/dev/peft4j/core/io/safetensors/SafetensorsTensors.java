@@ -204,7 +204,7 @@ public final class SafetensorsTensors {
     }
 
     /** Heap memory backed by a {@code long[]}, so up to 16 GiB fit in one segment. */
-    private static MemorySegment heap(long bytes) {
+    static MemorySegment heap(long bytes) {
         long words = (bytes + Long.BYTES - 1) / Long.BYTES;
         return MemorySegment.ofArray(new long[Math.toIntExact(words)]).asSlice(0, bytes);
     }

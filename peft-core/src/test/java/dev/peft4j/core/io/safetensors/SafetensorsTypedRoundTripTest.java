@@ -117,6 +117,19 @@ class SafetensorsTypedRoundTripTest {
     }
 
     @Test
+    void readTensorsCopiesEveryDtypeOutOfTheMapping() throws IOException {
+        Path file = dir.resolve("typed.safetensors");
+        SafetensorsWriter.writeTensors(file, everyDtype());
+
+        Map<String, SafetensorsTensor> read = SafetensorsReader.readTensors(file);
+        Files.delete(file);
+
+        assertThat(read.keySet()).containsExactly("f64", "i64", "empty", "f32", "i32", "bf16", "f16", "bool", "u8");
+        assertThat(read).containsExactlyInAnyOrderEntriesOf(everyDtype());
+        assertThat(read.get("i64").toLongArray()).containsExactly(Long.MIN_VALUE, -1, Long.MAX_VALUE);
+    }
+
+    @Test
     void factoriesCopyTheirInput() {
         float[] values = {1, 2};
         SafetensorsTensor tensor = SafetensorsTensors.ofF32(new long[] {2}, values);
