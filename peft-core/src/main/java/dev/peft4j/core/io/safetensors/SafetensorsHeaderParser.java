@@ -23,7 +23,7 @@ import java.util.TreeSet;
 /**
  * Parses and validates the JSON header of a safetensors file (the bytes after the 8-byte length
  * prefix). Every rule of the format is checked here, so a reader never seeks outside a tensor's
- * own bytes: one JSON object (nothing after it but padding spaces), no repeated key at any level
+ * own bytes: one JSON object (nothing after it but whitespace padding), no repeated key at any level
  * (Jackson keeps the last duplicate by default; the root is read field by field to name it), an
  * optional {@code __metadata__} object of strings, and per tensor exactly the keys {@code dtype} (a
  * known name), {@code shape} (non-negative integers whose product times the element size fits in a
