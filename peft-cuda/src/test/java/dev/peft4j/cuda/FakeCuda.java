@@ -75,18 +75,22 @@ public final class FakeCuda {
         return CudaContext.open(driver(), 0);
     }
 
+    /** @return device allocations not yet freed */
     public long liveAllocations() {
         return (long) call(liveAllocations);
     }
 
+    /** @return bytes of device memory not yet freed */
     public long liveBytes() {
         return (long) call(liveBytes);
     }
 
+    /** @return kernel launches accepted so far */
     public long launches() {
         return (long) call(launches);
     }
 
+    /** @return primary-context retains not yet released */
     public int primaryRetains() {
         return (int) call(primaryRetains);
     }

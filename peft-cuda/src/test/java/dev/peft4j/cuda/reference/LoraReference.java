@@ -1,6 +1,9 @@
 package dev.peft4j.cuda.reference;
 
 import dev.peft4j.cuda.DropoutMask;
+import java.util.function.IntConsumer;
+import java.util.function.ObjIntConsumer;
+import java.util.stream.IntStream;
 
 /**
  * Plain-Java float64 references of every peft-cuda kernel, with the kernels' row-major layouts:
@@ -18,9 +21,8 @@ public final class LoraReference {
     /** @return {@code u = s * dropout(x) A^T}, (T, r) */
     public static double[] shrink(float[] x, float[] a, int tokens, int k, int r, double scale, DropoutMask dropout) {
         double[] u = new double[tokens * r];
-        double[] sums = new double[r];
-        for (int t = 0; t < tokens; t++) {
-            java.util.Arrays.fill(sums, 0);
+        rows(tokens, t -> {
+            double[] sums = new double[r];
             for (int i = 0; i < k; i++) {
                 long index = (long) t * k + i;
                 double xv = (double) x[(int) index] * dropout.factor(index);
@@ -31,14 +33,14 @@ public final class LoraReference {
             for (int j = 0; j < r; j++) {
                 u[t * r + j] = scale * sums[j];
             }
-        }
+        });
         return u;
     }
 
     /** @return the increment {@code u B^T} of y, (T, N) */
     public static double[] expand(float[] u, float[] b, int tokens, int n, int r) {
         double[] y = new double[tokens * n];
-        for (int t = 0; t < tokens; t++) {
+        rows(tokens, t -> {
             for (int o = 0; o < n; o++) {
                 double sum = 0;
                 for (int j = 0; j < r; j++) {
@@ -46,43 +48,41 @@ public final class LoraReference {
                 }
                 y[t * n + o] = sum;
             }
-        }
+        });
         return y;
     }
 
     /** @return {@code du = dy B}, (T, r) */
     public static double[] projectGradient(float[] dy, float[] b, int tokens, int n, int r) {
         double[] du = new double[tokens * r];
-        for (int t = 0; t < tokens; t++) {
-            for (int j = 0; j < r; j++) {
-                double sum = 0;
-                for (int o = 0; o < n; o++) {
-                    sum += (double) dy[t * n + o] * b[o * r + j];
+        rows(tokens, t -> {
+            double[] sums = new double[r];
+            for (int o = 0; o < n; o++) {
+                double g = dy[t * n + o];
+                for (int j = 0; j < r; j++) {
+                    sums[j] += g * b[o * r + j];
                 }
-                du[t * r + j] = sum;
             }
-        }
+            System.arraycopy(sums, 0, du, t * r, r);
+        });
         return du;
     }
 
     /** @return the increment {@code dy^T u} of dB, (N, r) */
     public static double[] gradB(float[] dy, float[] u, int tokens, int n, int r) {
-        double[] grad = new double[n * r];
-        for (int t = 0; t < tokens; t++) {
+        return overTokenChunks(tokens, n * r, (grad, t) -> {
             for (int o = 0; o < n; o++) {
                 double g = dy[t * n + o];
                 for (int j = 0; j < r; j++) {
                     grad[o * r + j] += g * u[t * r + j];
                 }
             }
-        }
-        return grad;
+        });
     }
 
     /** @return the increment {@code s * du^T dropout(x)} of dA, (r, K) */
     public static double[] gradA(float[] x, float[] du, int tokens, int k, int r, double scale, DropoutMask dropout) {
-        double[] grad = new double[r * k];
-        for (int t = 0; t < tokens; t++) {
+        return overTokenChunks(tokens, r * k, (grad, t) -> {
             for (int i = 0; i < k; i++) {
                 long index = (long) t * k + i;
                 double xv = (double) x[(int) index] * dropout.factor(index);
@@ -90,14 +90,13 @@ public final class LoraReference {
                     grad[j * k + i] += scale * du[t * r + j] * xv;
                 }
             }
-        }
-        return grad;
+        });
     }
 
     /** @return the increment {@code s * mask * (du A)} of dx, (T, K) */
     public static double[] gradX(float[] du, float[] a, int tokens, int k, int r, double scale, DropoutMask dropout) {
         double[] grad = new double[tokens * k];
-        for (int t = 0; t < tokens; t++) {
+        rows(tokens, t -> {
             for (int i = 0; i < k; i++) {
                 double sum = 0;
                 for (int j = 0; j < r; j++) {
@@ -106,17 +105,17 @@ public final class LoraReference {
                 long index = (long) t * k + i;
                 grad[(int) index] = scale * dropout.factor(index) * sum;
             }
-        }
+        });
         return grad;
     }
 
     /** @return BGMV shrink: row t is {@code scales[a] * x[t] A[a]^T} with {@code a = indices[t]}, zero for -1 */
     public static double[] bgmvShrink(float[] x, float[] aStack, int[] indices, float[] scales, int k, int r) {
         double[] u = new double[indices.length * r];
-        for (int t = 0; t < indices.length; t++) {
+        rows(indices.length, t -> {
             int adapter = indices[t];
             if (adapter < 0) {
-                continue;
+                return;
             }
             for (int j = 0; j < r; j++) {
                 double sum = 0;
@@ -125,17 +124,17 @@ public final class LoraReference {
                 }
                 u[t * r + j] = scales[adapter] * sum;
             }
-        }
+        });
         return u;
     }
 
     /** @return BGMV expand's increment: row t is {@code u[t] B[a]^T}, zero for -1 */
     public static double[] bgmvExpand(float[] u, float[] bStack, int[] indices, int n, int r) {
         double[] y = new double[indices.length * n];
-        for (int t = 0; t < indices.length; t++) {
+        rows(indices.length, t -> {
             int adapter = indices[t];
             if (adapter < 0) {
-                continue;
+                return;
             }
             for (int o = 0; o < n; o++) {
                 double sum = 0;
@@ -144,7 +143,7 @@ public final class LoraReference {
                 }
                 y[t * n + o] = sum;
             }
-        }
+        });
         return y;
     }
 
@@ -161,6 +160,34 @@ public final class LoraReference {
             }
         }
         return indices;
+    }
+
+    /** Runs {@code row} for every token, in parallel (each call writes only its own row). */
+    private static void rows(int tokens, IntConsumer row) {
+        IntStream.range(0, tokens).parallel().forEach(row);
+    }
+
+    /**
+     * Sums per-token contributions to one output of {@code size} elements: tokens are split into
+     * chunks summed in parallel into their own partial outputs, which are then added.
+     */
+    private static double[] overTokenChunks(int tokens, int size, ObjIntConsumer<double[]> token) {
+        int chunks = Math.max(1, Math.min(tokens, Runtime.getRuntime().availableProcessors()));
+        double[][] partials = new double[chunks][];
+        IntStream.range(0, chunks).parallel().forEach(c -> {
+            double[] partial = new double[size];
+            for (int t = (int) ((long) tokens * c / chunks); t < (int) ((long) tokens * (c + 1) / chunks); t++) {
+                token.accept(partial, t);
+            }
+            partials[c] = partial;
+        });
+        double[] sum = new double[size];
+        for (double[] partial : partials) {
+            for (int i = 0; i < size; i++) {
+                sum[i] += partial[i];
+            }
+        }
+        return sum;
     }
 
     /** @return the absolute values, for error bounds */
