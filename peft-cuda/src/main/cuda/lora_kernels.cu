@@ -49,44 +49,58 @@ __device__ __forceinline__ float dropout_factor(const Dropout &d, long long inde
     return peft_hash(d.seed, d.offset + (uint64_t) index) < d.threshold ? 0.0f : d.keep_scale;
 }
 
-// Rows [row0, row0 + nrows) of x times W^T, W(j, k) = w[j * w_sj + k * w_sk]; each row i has its
-// own weight base (null: no adapter, u row written as zeros) and scale. One block, SHRINK_THREADS
-// threads strided over k, then a shared-memory tree reduction per (row, rank) pair.
-template <typename T>
-__device__ void shrink_rows(const T *__restrict__ x, int K, const long long *rows, int nrows,
-                            const T *const *w, const float *scales, long long w_sj, long long w_sk,
-                            int r, float *__restrict__ u, const Dropout &d) {
-    PEFT_SHARED(float, red, SHRINK_ROWS * RANK_CHUNK * SHRINK_THREADS);
+// Rows [row0, row0 + nrows) of x times W^T, W(j, k) = w[j * w_sj + k * w_sk], times scale; all
+// rows share one weight (w null: no adapter, the u rows are written as zeros). One block of
+// SHRINK_THREADS threads strides over k with ROWS x RANK_CHUNK sums in registers, then a
+// shared-memory tree reduction per (row, rank) pair.
+template <int ROWS, typename T>
+__device__ void shrink_rows(const T *__restrict__ x, int K, long long row0, int nrows, const T *__restrict__ w,
+                            float scale, long long w_sj, long long w_sk, int r, float *__restrict__ u,
+                            const Dropout &d) {
+    PEFT_SHARED(float, red, ROWS * RANK_CHUNK * SHRINK_THREADS);
     const int tid = threadIdx.x;
     for (int j0 = 0; j0 < r; j0 += RANK_CHUNK) {
-        float acc[SHRINK_ROWS][RANK_CHUNK];
-        for (int i = 0; i < SHRINK_ROWS; ++i)
+        // compile-time trip counts, so the sums stay in registers
+        float acc[ROWS][RANK_CHUNK];
+#pragma unroll
+        for (int i = 0; i < ROWS; ++i)
+#pragma unroll
             for (int jj = 0; jj < RANK_CHUNK; ++jj) acc[i][jj] = 0.0f;
-        for (int k = tid; k < K; k += SHRINK_THREADS) {
-            float xv[SHRINK_ROWS];
-            for (int i = 0; i < SHRINK_ROWS; ++i) {
-                const long long index = rows[i] * (long long) K + k;
-                xv[i] = (i < nrows && w[i] != 0) ? load_in(x, index) * dropout_factor(d, index) : 0.0f;
-            }
-            for (int jj = 0; jj < RANK_CHUNK && j0 + jj < r; ++jj) {
-                const long long widx = (j0 + jj) * w_sj + k * w_sk;
-                for (int i = 0; i < SHRINK_ROWS; ++i)
-                    if (i < nrows && w[i] != 0) acc[i][jj] += xv[i] * load_in(w[i], widx);
+        if (w != 0) {
+            for (int k = tid; k < K; k += SHRINK_THREADS) {
+                float xv[ROWS];
+#pragma unroll
+                for (int i = 0; i < ROWS; ++i) {
+                    const long long index = (row0 + i) * (long long) K + k;
+                    xv[i] = i < nrows ? load_in(x, index) * dropout_factor(d, index) : 0.0f;
+                }
+                const T *wk = w + j0 * w_sj + k * w_sk;
+#pragma unroll
+                for (int jj = 0; jj < RANK_CHUNK; ++jj) {
+                    if (j0 + jj < r) {
+                        const float wv = load_in(wk, jj * w_sj);
+#pragma unroll
+                        for (int i = 0; i < ROWS; ++i) acc[i][jj] += xv[i] * wv;
+                    }
+                }
             }
         }
-        for (int e = 0; e < SHRINK_ROWS * RANK_CHUNK; ++e)
-            red[e * SHRINK_THREADS + tid] = acc[e / RANK_CHUNK][e % RANK_CHUNK];
+#pragma unroll
+        for (int i = 0; i < ROWS; ++i)
+#pragma unroll
+            for (int jj = 0; jj < RANK_CHUNK; ++jj) red[(i * RANK_CHUNK + jj) * SHRINK_THREADS + tid] = acc[i][jj];
         __syncthreads();
         for (int stride = SHRINK_THREADS / 2; stride > 0; stride >>= 1) {
-            if (tid < stride)
-                for (int e = 0; e < SHRINK_ROWS * RANK_CHUNK; ++e)
+            if (tid < stride) {
+#pragma unroll
+                for (int e = 0; e < ROWS * RANK_CHUNK; ++e)
                     red[e * SHRINK_THREADS + tid] += red[e * SHRINK_THREADS + tid + stride];
+            }
             __syncthreads();
         }
-        if (tid < SHRINK_ROWS * RANK_CHUNK) {
+        if (tid < ROWS * RANK_CHUNK) {
             const int i = tid / RANK_CHUNK, j = j0 + tid % RANK_CHUNK;
-            if (i < nrows && j < r)
-                u[rows[i] * r + j] = w[i] != 0 ? scales[i] * red[tid * SHRINK_THREADS] : 0.0f;
+            if (i < nrows && j < r) u[(row0 + i) * r + j] = scale * red[tid * SHRINK_THREADS];
         }
         __syncthreads();
     }
@@ -107,18 +121,9 @@ __device__ __forceinline__ void expand_one(const float *__restrict__ u, const T 
 template <typename T>
 __device__ void lora_shrink(const T *x, const T *w, float *u, int tokens, int K, int r, long long w_sj,
                             long long w_sk, float scale, const Dropout &d) {
-    long long rows[SHRINK_ROWS];
-    const T *ws[SHRINK_ROWS];
-    float scales[SHRINK_ROWS];
     const long long row0 = (long long) blockIdx.x * SHRINK_ROWS;
-    int nrows = 0;
-    for (int i = 0; i < SHRINK_ROWS; ++i) {
-        rows[i] = row0 + i < tokens ? row0 + i : row0;
-        ws[i] = w;
-        scales[i] = scale;
-        if (row0 + i < tokens) nrows = i + 1;
-    }
-    shrink_rows(x, K, rows, nrows, ws, scales, w_sj, w_sk, r, u, d);
+    const int nrows = tokens - row0 < SHRINK_ROWS ? (int) (tokens - row0) : SHRINK_ROWS;
+    shrink_rows<SHRINK_ROWS>(x, K, row0, nrows, w, scale, w_sj, w_sk, r, u, d);
 }
 
 template <typename T>
@@ -141,36 +146,32 @@ __device__ void lora_outer(const T *l, const float *s, float *out, int tokens, i
     const long long t1 = t0 + t_chunk < tokens ? t0 + t_chunk : tokens;
     for (int b0 = 0; b0 < Sb; b0 += RANK_CHUNK) {
         float acc[RANK_CHUNK];
+#pragma unroll
         for (int bb = 0; bb < RANK_CHUNK; ++bb) acc[bb] = 0.0f;
         for (long long t = t0; t < t1; ++t) {
             const long long index = t * La + a;
             const float lv = load_in(l, index) * dropout_factor(d, index);
-            for (int bb = 0; bb < RANK_CHUNK && b0 + bb < Sb; ++bb) acc[bb] += lv * s[t * Sb + b0 + bb];
+#pragma unroll
+            for (int bb = 0; bb < RANK_CHUNK; ++bb)
+                if (b0 + bb < Sb) acc[bb] += lv * s[t * Sb + b0 + bb];
         }
-        for (int bb = 0; bb < RANK_CHUNK && b0 + bb < Sb; ++bb)
-            atomicAdd(&out[a * out_sa + (b0 + bb) * out_sb], scale * acc[bb]);
+#pragma unroll
+        for (int bb = 0; bb < RANK_CHUNK; ++bb)
+            if (b0 + bb < Sb) atomicAdd(&out[a * out_sa + (b0 + bb) * out_sb], scale * acc[bb]);
     }
 }
 
+// BGMV shrink: one block per token row (rows of a block could use different adapters).
 template <typename T>
 __device__ void bgmv_shrink(const T *x, const T *a_stack, const int *indices, const float *scales, float *u,
                             int tokens, int K, int r, int n_adapters) {
-    long long rows[SHRINK_ROWS];
-    const T *ws[SHRINK_ROWS];
-    float row_scales[SHRINK_ROWS];
-    const long long row0 = (long long) blockIdx.x * SHRINK_ROWS;
-    int nrows = 0;
-    for (int i = 0; i < SHRINK_ROWS; ++i) {
-        const bool real = row0 + i < tokens;
-        const int adapter = real ? indices[row0 + i] : -1;
-        const bool has = adapter >= 0 && adapter < n_adapters;
-        rows[i] = real ? row0 + i : row0;
-        ws[i] = has ? a_stack + (long long) adapter * r * K : 0;
-        row_scales[i] = has ? scales[adapter] : 0.0f;
-        if (real) nrows = i + 1;
-    }
+    const long long row = blockIdx.x;
+    if (row >= tokens) return;
+    const int adapter = indices[row];
+    const bool has = adapter >= 0 && adapter < n_adapters;
     const Dropout none = {0ULL, 0ULL, 0u, 1.0f};
-    shrink_rows(x, K, rows, nrows, ws, row_scales, (long long) K, 1LL, r, u, none);
+    shrink_rows<1>(x, K, row, 1, has ? a_stack + (long long) adapter * r * K : (const T *) 0,
+                   has ? scales[adapter] : 0.0f, (long long) K, 1LL, r, u, none);
 }
 
 template <typename T>
@@ -191,23 +192,15 @@ template <typename T>
 __device__ void sgmv_shrink(const T *x, const T *a_stack, const int *seg_starts, const int *seg_adapters,
                             const float *scales, float *u, int K, int r, int n_adapters) {
     const int seg = blockIdx.z;
-    const long long start = seg_starts[seg], end = seg_starts[seg + 1];
-    const long long row0 = start + (long long) blockIdx.x * SHRINK_ROWS;
+    const long long end = seg_starts[seg + 1];
+    const long long row0 = seg_starts[seg] + (long long) blockIdx.x * SHRINK_ROWS;
     if (row0 >= end) return;
     const int adapter = seg_adapters[seg];
     const bool has = adapter >= 0 && adapter < n_adapters;
-    long long rows[SHRINK_ROWS];
-    const T *ws[SHRINK_ROWS];
-    float row_scales[SHRINK_ROWS];
-    int nrows = 0;
-    for (int i = 0; i < SHRINK_ROWS; ++i) {
-        rows[i] = row0 + i < end ? row0 + i : row0;
-        ws[i] = has ? a_stack + (long long) adapter * r * K : 0;
-        row_scales[i] = has ? scales[adapter] : 0.0f;
-        if (row0 + i < end) nrows = i + 1;
-    }
+    const int nrows = end - row0 < SHRINK_ROWS ? (int) (end - row0) : SHRINK_ROWS;
     const Dropout none = {0ULL, 0ULL, 0u, 1.0f};
-    shrink_rows(x, K, rows, nrows, ws, row_scales, (long long) K, 1LL, r, u, none);
+    shrink_rows<SHRINK_ROWS>(x, K, row0, nrows, has ? a_stack + (long long) adapter * r * K : (const T *) 0,
+                             has ? scales[adapter] : 0.0f, (long long) K, 1LL, r, u, none);
 }
 
 // SGMV expand: grid (rows of the longest segment, column blocks, segments).

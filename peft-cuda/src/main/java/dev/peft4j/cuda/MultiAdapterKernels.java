@@ -11,6 +11,8 @@ package dev.peft4j.cuda;
  *       {@code [segStarts[i], segStarts[i + 1])} with adapter {@code segAdapters[i]}; each block
  *       then reads one adapter's weights for all its rows.</li>
  * </ul>
+ * BGMV's shrink runs one block per row; SGMV's runs {@link LoraKernels#SHRINK_ROWS} rows of a
+ * segment per block.
  * Shrink: {@code u[t] = scales[a] * x[t] A[a]^T}; expand: {@code y[t] += u[t] B[a]^T}, with
  * {@code a} row t's adapter. x, A, B have the element type {@link DType}; u, y are fp32. The index
  * arrays are checked on the host, copied to the device, and freed after the kernel finished (the
@@ -51,8 +53,7 @@ public final class MultiAdapterKernels {
         try (DeviceBuffer index = context.upload(indices); DeviceBuffer scale = context.upload(scales, DType.F32)) {
             KernelArgs args = new KernelArgs().pointer(x).pointer(aStack).pointer(index).pointer(scale).pointer(u)
                     .i32(tokens).i32(inFeatures).i32(r).i32(adapters);
-            context.launch("peft_bgmv_shrink_" + type.suffix(),
-                    new int[] {BufferChecks.blocks(tokens, LoraKernels.SHRINK_ROWS), 1, 1}, LoraKernels.SHRINK_THREADS, args);
+            context.launch("peft_bgmv_shrink_" + type.suffix(), new int[] {tokens, 1, 1}, LoraKernels.SHRINK_THREADS, args);
             context.synchronize();
         }
     }
