@@ -29,7 +29,11 @@ started=$(date +%s)
 step() { echo "== $*" | tee -a "$log"; }
 
 step "peft-cuda GPU check, $(date -u '+%Y-%m-%d %H:%M:%S UTC'), $(uname -srm)"
-{ nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv 2>&1 || echo "nvidia-smi not available"; } >> "$log"
+if command -v nvidia-smi > /dev/null; then
+    nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv >> "$log" 2>&1
+else
+    echo "nvidia-smi not available" >> "$log"
+fi
 
 step "1/3 kernels against the float64 reference"
 "$java" "${jvm_opts[@]}" -jar "$here/lib/junit-platform-console-standalone.jar" execute \
