@@ -1,8 +1,12 @@
 package dev.peft4j.examples.cli;
 
 import ai.djl.engine.Engine;
+import dev.peft4j.core.spi.KernelProvider;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.List;
+import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,8 +18,23 @@ import java.util.concurrent.TimeUnit;
  * @param cores available processors
  * @param os operating system and architecture
  * @param gitCommit the checkout's commit, or {@code unknown}
+ * @param kernelProviders every {@link KernelProvider} on the class path (e.g. {@code cuda}), whether
+ *     it can run here and, if not, why
  */
-record RunEnvironment(String jdk, String djl, String engine, int cores, String os, String gitCommit) {
+record RunEnvironment(String jdk, String djl, String engine, int cores, String os, String gitCommit,
+        List<KernelStatus> kernelProviders) {
+
+    /**
+     * @param name the provider's name
+     * @param available {@link KernelProvider#isAvailable()}
+     * @param reason {@link KernelProvider#unavailableReason()}, empty when available
+     */
+    record KernelStatus(String name, boolean available, String reason) {
+        static KernelStatus of(KernelProvider provider) {
+            boolean available = provider.isAvailable();
+            return new KernelStatus(provider.name(), available, available ? "" : provider.unavailableReason());
+        }
+    }
 
     static RunEnvironment capture() {
         Engine engine = Engine.getInstance();
@@ -25,7 +44,13 @@ record RunEnvironment(String jdk, String djl, String engine, int cores, String o
                 engine.getEngineName() + " " + engine.getVersion(),
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"),
-                currentCommit());
+                currentCommit(),
+                kernelStatuses(ServiceLoader.load(KernelProvider.class).stream().map(ServiceLoader.Provider::get).toList()));
+    }
+
+    /** @return the providers' statuses, sorted by name */
+    static List<KernelStatus> kernelStatuses(List<? extends KernelProvider> providers) {
+        return providers.stream().map(KernelStatus::of).sorted(Comparator.comparing(KernelStatus::name)).toList();
     }
 
     private static String currentCommit() {

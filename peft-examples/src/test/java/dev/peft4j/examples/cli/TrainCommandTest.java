@@ -47,6 +47,7 @@ class TrainCommandTest {
         assertThat(results.get("recipe").get("lr").asDouble()).isEqualTo(5e-4);
         assertThat(results.get("accuracy").asDouble()).isBetween(0.0, 1.0);
         assertThat(results.get("environment").get("djl").asText()).isEqualTo("0.36.0");
+        assertThat(results.get("environment").get("kernel_providers").get(0).get("name").asText()).isEqualTo("cuda");
         assertThat(results.get("adapter_bytes").asLong()).isPositive();
     }
 
