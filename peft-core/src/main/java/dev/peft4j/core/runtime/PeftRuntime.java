@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import com.google.inject.Key;
 import com.google.inject.Module;
+import com.google.inject.TypeLiteral;
 import dev.peft4j.core.model.TransformerModel;
 import dev.peft4j.core.spi.ConfigOrigin;
+import dev.peft4j.core.spi.KernelProvider;
 import dev.peft4j.core.spi.PeftConfig;
 import dev.peft4j.core.spi.PeftMethod;
 import dev.peft4j.core.spi.PeftMethodProvider;
@@ -15,7 +18,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
+import java.util.ServiceLoader;
+import java.util.Set;
 
 /**
  * The entry point to the installed PEFT methods: discovery, lookup by either name, config JSON and
@@ -34,10 +40,11 @@ public final class PeftRuntime {
     private final Injector injector;
     private final PeftConfigs configs;
 
-    private PeftRuntime(MethodRegistry registry, Collection<? extends Module> extraModules) {
+    private PeftRuntime(MethodRegistry registry, List<? extends KernelProvider> kernels,
+            Collection<? extends Module> extraModules) {
         this.registry = registry;
         List<Module> modules = new ArrayList<>();
-        modules.add(new PeftRuntimeModule(registry));
+        modules.add(new PeftRuntimeModule(registry, kernels));
         modules.addAll(extraModules);
         this.injector = Guice.createInjector(modules);
         this.configs = injector.getInstance(PeftConfigs.class);
@@ -45,7 +52,8 @@ public final class PeftRuntime {
 
     /**
      * The methods listed in {@code META-INF/services/dev.peft4j.core.spi.PeftMethodProvider} on the
-     * thread's context class path (peft-core itself contributes {@code FULL}).
+     * thread's context class path (peft-core itself contributes {@code FULL}), and the kernels listed
+     * in {@code META-INF/services/dev.peft4j.core.spi.KernelProvider} (e.g. peft-cuda's).
      *
      * @return the runtime
      * @throws IllegalStateException if a listed provider cannot be loaded
@@ -55,7 +63,9 @@ public final class PeftRuntime {
      *     the source location of each error
      */
     public static PeftRuntime discover() {
-        return new PeftRuntime(MethodRegistry.discover(), List.of());
+        List<KernelProvider> kernels = new ArrayList<>();
+        ServiceLoader.load(KernelProvider.class).forEach(kernels::add);
+        return new PeftRuntime(MethodRegistry.discover(), kernels, List.of());
     }
 
     /**
@@ -82,7 +92,34 @@ public final class PeftRuntime {
      * @throws CreationException if a module is invalid
      */
     public static PeftRuntime of(List<? extends PeftMethodProvider<?>> providers, List<? extends Module> extraModules) {
-        return new PeftRuntime(MethodRegistry.of(providers), List.copyOf(extraModules));
+        return of(providers, List.of(), extraModules);
+    }
+
+    /**
+     * As {@link #of(List, List)}, with the given kernel providers bound into
+     * {@code Set<KernelProvider>} (and their {@link GuiceContributor} modules installed).
+     *
+     * @param providers the method providers, in any order
+     * @param kernels the kernel providers, in any order
+     * @param extraModules more bindings
+     * @return the runtime
+     * @throws IllegalArgumentException as {@link #of(List, List)}, or if a kernel's
+     *     {@link GuiceContributor} returns no module
+     * @throws CreationException if a module is invalid
+     */
+    public static PeftRuntime of(List<? extends PeftMethodProvider<?>> providers, List<? extends KernelProvider> kernels,
+            List<? extends Module> extraModules) {
+        return new PeftRuntime(MethodRegistry.of(providers), List.copyOf(kernels), List.copyOf(extraModules));
+    }
+
+    /**
+     * The installed kernel providers, available or not (ask {@link KernelProvider#isAvailable()}).
+     *
+     * @return the providers sorted by {@link KernelProvider#name()}
+     */
+    public List<KernelProvider> kernelProviders() {
+        Set<KernelProvider> bound = injector.getInstance(Key.get(new TypeLiteral<Set<KernelProvider>>() {}));
+        return bound.stream().sorted(Comparator.comparing(KernelProvider::name)).toList();
     }
 
     /**

@@ -7,6 +7,8 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.TypeLiteral;
 import com.google.inject.multibindings.MapBinder;
+import com.google.inject.multibindings.Multibinder;
+import dev.peft4j.core.spi.KernelProvider;
 import dev.peft4j.core.spi.PeftMethodProvider;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,12 +21,15 @@ import java.util.List;
  *   <li>the {@link MethodRegistry} it was built from;
  *   <li>{@link PeftConfigs} and a Jackson {@link ObjectMapper} (singletons) with every config type
  *       registered as a subtype under its {@code peft_type};
- *   <li>the module of every provider that implements {@link GuiceContributor}.
+ *   <li>{@code Set<KernelProvider>} holding the installed kernel providers, through a
+ *       {@link Multibinder} (empty when there are none);
+ *   <li>the module of every method or kernel provider that implements {@link GuiceContributor}.
  * </ul>
  */
 public final class PeftRuntimeModule extends AbstractModule {
 
     private final MethodRegistry registry;
+    private final List<KernelProvider> kernels;
     private final PeftConfigs configs;
     private final List<Module> contributed = new ArrayList<>();
 
@@ -38,20 +43,35 @@ public final class PeftRuntimeModule extends AbstractModule {
      *     or a provider's HF key table is invalid, naming the provider class
      */
     public PeftRuntimeModule(MethodRegistry registry) {
+        this(registry, List.of());
+    }
+
+    /**
+     * As {@link #PeftRuntimeModule(MethodRegistry)}, also binding kernel providers.
+     *
+     * @param registry the installed methods
+     * @param kernels the installed kernel providers
+     * @throws IllegalArgumentException as {@link #PeftRuntimeModule(MethodRegistry)}
+     */
+    public PeftRuntimeModule(MethodRegistry registry, List<? extends KernelProvider> kernels) {
         if (registry == null) {
             throw new IllegalArgumentException("registry is null");
         }
         this.registry = registry;
+        this.kernels = List.copyOf(kernels);
         this.configs = new PeftConfigs(registry);
-        for (PeftMethodProvider<?> provider : registry.providers()) {
-            if (provider instanceof GuiceContributor contributor) {
-                Module module = contributor.guiceModule();
-                if (module == null) {
-                    throw new IllegalArgumentException("provider " + provider.getClass().getName()
-                            + " implements GuiceContributor but guiceModule() returned null");
-                }
-                contributed.add(module);
+        registry.providers().forEach(this::collectContribution);
+        this.kernels.forEach(this::collectContribution);
+    }
+
+    private void collectContribution(Object provider) {
+        if (provider instanceof GuiceContributor contributor) {
+            Module module = contributor.guiceModule();
+            if (module == null) {
+                throw new IllegalArgumentException("provider " + provider.getClass().getName()
+                        + " implements GuiceContributor but guiceModule() returned null");
             }
+            contributed.add(module);
         }
     }
 
@@ -64,6 +84,8 @@ public final class PeftRuntimeModule extends AbstractModule {
         for (PeftMethodProvider<?> provider : registry.providers()) {
             providers.addBinding(provider.peftType()).toInstance(provider);
         }
+        Multibinder<KernelProvider> kernelSet = Multibinder.newSetBinder(binder(), KernelProvider.class);
+        kernels.forEach(kernel -> kernelSet.addBinding().toInstance(kernel));
         contributed.forEach(this::install);
     }
 

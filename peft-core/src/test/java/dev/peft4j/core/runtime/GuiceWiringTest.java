@@ -15,10 +15,12 @@ import dev.peft4j.core.runtime.fixtures.ToyLoraConfig;
 import dev.peft4j.core.runtime.fixtures.ToyLoraProvider;
 import dev.peft4j.core.runtime.fixtures.ToyPromptConfig;
 import dev.peft4j.core.runtime.fixtures.ToyPromptProvider;
+import dev.peft4j.core.spi.KernelProvider;
 import dev.peft4j.core.spi.PeftConfig;
 import dev.peft4j.core.spi.PeftMethodProvider;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** What {@link PeftRuntimeModule} binds. */
@@ -63,6 +65,38 @@ class GuiceWiringTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("provider " + NullModuleProvider.class.getName()
                         + " implements GuiceContributor but guiceModule() returned null");
+    }
+
+    @Test
+    void bindsKernelProvidersIntoASetAndInstallsTheirModules() {
+        Key<Set<KernelProvider>> kernelSet = Key.get(new TypeLiteral<Set<KernelProvider>>() {});
+        assertThat(injector.getInstance(kernelSet)).isEmpty();
+
+        var kernel = new ContributingKernel();
+        PeftRuntime runtime = PeftRuntime.of(List.of(new ToyLoraProvider()), List.of(kernel), List.of());
+        assertThat(runtime.injector().getInstance(kernelSet)).containsExactly(kernel);
+        assertThat(runtime.kernelProviders()).containsExactly(kernel);
+        assertThat(runtime.injector().getInstance(ContributingKernel.Marker.class)).isEqualTo(new ContributingKernel.Marker("toy"));
+    }
+
+    /** A kernel provider that is never available and binds one value of its own. */
+    static final class ContributingKernel implements KernelProvider, GuiceContributor {
+        record Marker(String kernel) {}
+
+        @Override
+        public String name() {
+            return "toy";
+        }
+
+        @Override
+        public boolean isAvailable() {
+            return false;
+        }
+
+        @Override
+        public Module guiceModule() {
+            return binder -> binder.bind(Marker.class).toInstance(new Marker(name()));
+        }
     }
 
     /** A contributor that forgets its module. */

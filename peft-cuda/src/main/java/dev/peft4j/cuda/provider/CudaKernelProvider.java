@@ -2,7 +2,6 @@ package dev.peft4j.cuda.provider;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Module;
-import com.google.inject.multibindings.Multibinder;
 import dev.peft4j.core.runtime.GuiceContributor;
 import dev.peft4j.core.spi.KernelProvider;
 import dev.peft4j.cuda.CudaAvailability;
@@ -14,8 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * peft-cuda's {@link KernelProvider} ({@code cuda}), listed in
- * {@code META-INF/services/dev.peft4j.core.spi.KernelProvider}; its Guice module adds it to the
- * {@code Set<KernelProvider>} multibinding. Availability is probed once, on first use, through
+ * {@code META-INF/services/dev.peft4j.core.spi.KernelProvider}; the runtime binds it into
+ * {@code Set<KernelProvider>} and its Guice module binds {@code CudaKernelProvider} itself, so that
+ * code wanting contexts can inject it. Availability is probed once, on first use, through
  * the driver named by {@link CudaDriver#configuredLibrary()} (a context is opened and the PTX
  * loaded); the reason it is unavailable is logged once, at info. The kernels themselves live in
  * {@code dev.peft4j.cuda} ({@link dev.peft4j.cuda.LoraKernels},
@@ -83,7 +83,7 @@ public final class CudaKernelProvider implements KernelProvider, GuiceContributo
         return new AbstractModule() {
             @Override
             protected void configure() {
-                Multibinder.newSetBinder(binder(), KernelProvider.class).addBinding().toInstance(self);
+                bind(CudaKernelProvider.class).toInstance(self);
             }
         };
     }

@@ -53,8 +53,18 @@ class CudaKernelProviderTest {
     @Test
     void guiceBindsItIntoTheKernelProviderSet() {
         CudaKernelProvider provider = new CudaKernelProvider("/nonexistent/libcuda.so.1");
-        PeftRuntime runtime = PeftRuntime.of(List.of(), List.of(provider.guiceModule()));
+        PeftRuntime runtime = PeftRuntime.of(List.of(), List.of(provider), List.of());
         Set<KernelProvider> bound = runtime.injector().getInstance(Key.get(new TypeLiteral<Set<KernelProvider>>() {}));
         assertThat(bound).containsExactly(provider);
+        assertThat(runtime.injector().getInstance(CudaKernelProvider.class)).isSameAs(provider);
+    }
+
+    @Test
+    void discoveryFindsItThroughServiceLoader() {
+        assertThat(PeftRuntime.discover().kernelProviders())
+                .singleElement()
+                .isInstanceOf(CudaKernelProvider.class)
+                .extracting(KernelProvider::name)
+                .isEqualTo("cuda");
     }
 }
