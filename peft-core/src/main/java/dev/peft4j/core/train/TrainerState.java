@@ -78,6 +78,27 @@ public record TrainerState(
         if (nextBatch < 0 || nextBatch > batchesPerEpoch) {
             throw new IllegalArgumentException("trainer_state.next_batch must be in [0, " + batchesPerEpoch + "], got " + nextBatch);
         }
+        if (trainExamples <= 0) {
+            throw new IllegalArgumentException("trainer_state.train_examples must be > 0, got " + trainExamples);
+        }
+        if (batchesPerEpoch != Math.ceilDiv(trainExamples, recipe.batchSize())) {
+            throw new IllegalArgumentException("trainer_state.batches_per_epoch is " + batchesPerEpoch + " but "
+                    + trainExamples + " train_examples in batches of " + recipe.batchSize() + " make "
+                    + Math.ceilDiv(trainExamples, recipe.batchSize()));
+        }
+        if (totalSteps != recipe.epochs() * recipe.updatesPerEpoch(trainExamples)) {
+            throw new IllegalArgumentException("trainer_state.total_steps is " + totalSteps + " but the recipe makes "
+                    + recipe.epochs() * recipe.updatesPerEpoch(trainExamples) + " updates of " + trainExamples + " train_examples");
+        }
+        if (shuffleSeed != recipe.seed() || dropoutSeed != recipe.seed()) {
+            throw new IllegalArgumentException("trainer_state.shuffle_seed (" + shuffleSeed + ") and dropout_seed (" + dropoutSeed
+                    + ") must equal recipe.seed (" + recipe.seed() + ")");
+        }
+        long position = epoch * recipe.updatesPerEpoch(trainExamples) + Math.ceilDiv(nextBatch, recipe.gradientAccumulationSteps());
+        if (globalStep != position) {
+            throw new IllegalArgumentException("trainer_state.global_step is " + globalStep + " but epoch " + epoch
+                    + ", next_batch " + nextBatch + " is the position after " + position + " updates");
+        }
         if (epochs.size() != epoch) {
             throw new IllegalArgumentException("trainer_state.epochs has " + epochs.size() + " entries but epoch is " + epoch);
         }
