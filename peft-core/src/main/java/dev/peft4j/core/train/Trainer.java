@@ -6,14 +6,11 @@ import dev.peft4j.core.model.SentenceTokenizer;
 import dev.peft4j.core.runtime.PeftModel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import dev.peft4j.core.io.HostTensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -154,13 +151,8 @@ public final class Trainer {
     }
 
     private void saveCheckpoint(RunLedger ledger, AdamW optimizer) {
-        Map<String, HostTensor> trainable = new LinkedHashMap<>();
-        optimizer.parameters().forEach((name, parameter) -> {
-            var array = parameter.getArray();
-            trainable.put(name, new HostTensor(array.getShape().getShape(), array.toFloatArray()));
-        });
         try {
-            checkpointSink.save(new TrainingSnapshot(ledger.toState(), trainable, optimizer.state(), model.adapterWeights()));
+            checkpointSink.save(TrainingSnapshot.capture(ledger.toState(), optimizer, model));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the training checkpoint after update " + ledger.globalStep()
                     + ": " + e.getMessage(), e);

@@ -1,6 +1,7 @@
 package dev.peft4j.core.train;
 
 import dev.peft4j.core.io.HostTensor;
+import dev.peft4j.core.runtime.PeftModel;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,5 +40,22 @@ public record TrainingSnapshot(TrainerState state, Map<String, HostTensor> train
             throw new IllegalArgumentException("the optimizer state has taken " + optimizer.step()
                     + " steps but trainer_state.global_step is " + state.globalStep());
         }
+    }
+
+    /**
+     * Copies the run's current state to host memory.
+     *
+     * @param state the trainer's position and history
+     * @param optimizer the optimizer, whose parameters are the trainable ones
+     * @param model the model, for its HF-format adapter tensors
+     * @return the snapshot
+     */
+    public static TrainingSnapshot capture(TrainerState state, AdamW optimizer, PeftModel model) {
+        Map<String, HostTensor> trainable = new LinkedHashMap<>();
+        optimizer.parameters().forEach((name, parameter) -> {
+            var array = parameter.getArray();
+            trainable.put(name, new HostTensor(array.getShape().getShape(), array.toFloatArray()));
+        });
+        return new TrainingSnapshot(state, trainable, optimizer.state(), model.adapterWeights());
     }
 }
