@@ -6,6 +6,8 @@ import dev.peft4j.core.model.SentenceTokenizer;
 import dev.peft4j.core.runtime.PeftModel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +28,10 @@ import java.util.Objects;
  * parameters. Events go to the {@link TrainingListener}, the Micrometer registry
  * ({@link TrainingMeters}) and, unless disabled, a progress bar on {@code stderr}.
  *
+ * <p>With {@link Builder#optCheckpoints} the trainer hands a {@link TrainingSnapshot} to a sink
+ * every {@code save_steps} updates and at the end; {@link Builder#optResumeFrom} continues from
+ * one so that the resumed run's losses and parameters equal the uninterrupted run's bit for bit.
+ *
  * <pre>{@code
  * TrainingResult result = Trainer.builder()
  *         .setModel(peftModel).setTokenizer(tokenizer).setRecipe(recipe)
@@ -42,6 +48,9 @@ public final class Trainer {
     private final MeterRegistry registry;
     private final boolean progressBar;
     private final TrainingListener listener;
+    private final long saveSteps;
+    private final CheckpointSink checkpointSink;
+    private final TrainingSnapshot resumeFrom;
     private final int numLabels;
 
     private Trainer(Builder builder) {
@@ -51,6 +60,9 @@ public final class Trainer {
         this.registry = builder.registry;
         this.progressBar = builder.progressBar;
         this.listener = builder.listener;
+        this.saveSteps = builder.saveSteps;
+        this.checkpointSink = builder.checkpointSink;
+        this.resumeFrom = builder.resumeFrom;
         if (!(model.baseModel().root() instanceof BertForSequenceClassification classifier)) {
             throw new IllegalArgumentException("the trainer needs a SEQ_CLS model, got " + model.baseModel().taskType());
         }
@@ -71,11 +83,15 @@ public final class Trainer {
      *
      * @param train training examples, non-empty
      * @param heldOut evaluation examples; empty to skip evaluation
-     * @return per-epoch metrics, counts and timings
+     * @return per-epoch metrics, counts, timings and every update's event (a resumed run's
+     *     include those before the snapshot, except {@code step_nanos})
      * @throws IllegalArgumentException if {@code train} is empty, a label is outside
      *     {@code [0, num_labels)}, or the model has no trainable parameters
      *     ({@code no trainable parameters: ...})
+     * @throws IllegalArgumentException {@code cannot resume: ...} when resuming from a snapshot
+     *     of another run (see {@link Builder#optResumeFrom})
      * @throws IllegalStateException if the loss becomes NaN or infinite
+     * @throws UncheckedIOException if a checkpoint cannot be saved
      */
     public TrainingResult train(List<TrainingExample> train, List<TrainingExample> heldOut) {
         if (train.isEmpty()) {
@@ -88,47 +104,59 @@ public final class Trainer {
         long totalSteps = recipe.epochs() * recipe.updatesPerEpoch(train.size());
         LinearSchedule schedule = LinearSchedule.withWarmupRatio(recipe.lr(), recipe.warmupRatio(), totalSteps);
         TrainingMeters meters = TrainingMeters.of(registry);
-        List<EpochMetrics> epochs = new ArrayList<>();
         List<Long> stepNanos = new ArrayList<>();
-        long step = 0;
-        long examplesSeen = 0;
-        long tokensSeen = 0;
         try (AdamW optimizer = AdamW.builder()
                         .setParameters(Parameters.byName(model.baseModel().root()))
                         .optWeightDecay(recipe.weightDecay())
-                        .build();
-                TrainingProgress progress = TrainingProgress.create(progressBar, totalSteps)) {
-            TrainingStep update = new TrainingStep(model, tokenizer, optimizer, recipe.seed(), recipe.maxGradNorm());
-            for (int epoch = 0; epoch < recipe.epochs(); epoch++) {
-                List<List<TrainingExample>> batches = batches(train, EpochShuffle.order(recipe.seed(), epoch, train.size()));
-                double epochLoss = 0;
-                int epochSteps = 0;
-                for (int first = 0; first < batches.size(); first += recipe.gradientAccumulationSteps()) {
-                    List<List<TrainingExample>> group = batches.subList(first, Math.min(batches.size(), first + recipe.gradientAccumulationSteps()));
-                    double lr = schedule.learningRate(step);
-                    long began = System.nanoTime();
-                    TrainingStep.Outcome outcome = update.run(group, lr, (long) epoch * batchesPerEpoch + first);
-                    long nanos = System.nanoTime() - began;
-                    StepEvent event = new StepEvent(epoch, step, totalSteps, outcome.loss(), lr, outcome.gradNorm(),
-                            outcome.examples(), outcome.tokens(), nanos);
-                    step++;
-                    stepNanos.add(nanos);
-                    examplesSeen += outcome.examples();
-                    tokensSeen += outcome.tokens();
-                    epochLoss += outcome.loss();
-                    epochSteps++;
-                    meters.record(event);
-                    progress.step(event);
-                    listener.onStep(event);
+                        .build()) {
+            RunLedger ledger = resumeFrom == null
+                    ? RunLedger.fresh(recipe, train.size(), batchesPerEpoch, totalSteps)
+                    : SnapshotRestore.restore(resumeFrom, optimizer, recipe, train.size(), totalSteps);
+            try (TrainingProgress progress = TrainingProgress.create(progressBar, totalSteps, ledger.globalStep())) {
+                TrainingStep update = new TrainingStep(model, tokenizer, optimizer, recipe.seed(), recipe.maxGradNorm());
+                while (!ledger.finished()) {
+                    int epoch = ledger.epoch();
+                    List<List<TrainingExample>> batches = batches(train, EpochShuffle.order(recipe.seed(), epoch, train.size()));
+                    for (int first = ledger.nextBatch(); first < batches.size(); first += recipe.gradientAccumulationSteps()) {
+                        int end = Math.min(batches.size(), first + recipe.gradientAccumulationSteps());
+                        long step = ledger.globalStep();
+                        double lr = schedule.learningRate(step);
+                        long began = System.nanoTime();
+                        TrainingStep.Outcome outcome = update.run(batches.subList(first, end), lr, (long) epoch * batchesPerEpoch + first);
+                        long nanos = System.nanoTime() - began;
+                        StepEvent event = new StepEvent(epoch, step, totalSteps, outcome.loss(), lr, outcome.gradNorm(),
+                                outcome.examples(), outcome.tokens(), nanos);
+                        ledger.recordUpdate(event, end);
+                        stepNanos.add(nanos);
+                        meters.record(event);
+                        progress.step(event);
+                        if (checkpointSink != null && ledger.globalStep() % saveSteps == 0 && ledger.globalStep() < totalSteps) {
+                            saveCheckpoint(ledger, optimizer);
+                        }
+                        listener.onStep(event);
+                    }
+                    Evaluation evaluation = heldOut.isEmpty() ? null
+                            : Evaluator.evaluate(model, tokenizer, heldOut, recipe.batchSize(), numLabels);
+                    EpochMetrics metrics = new EpochMetrics(epoch, ledger.epochTrainLoss(epoch), evaluation);
+                    ledger.finishEpoch(metrics);
+                    listener.onEpoch(metrics);
                 }
-                Evaluation evaluation = heldOut.isEmpty() ? null
-                        : Evaluator.evaluate(model, tokenizer, heldOut, recipe.batchSize(), numLabels);
-                EpochMetrics metrics = new EpochMetrics(epoch, epochLoss / epochSteps, evaluation);
-                epochs.add(metrics);
-                listener.onEpoch(metrics);
             }
+            if (checkpointSink != null && (resumeFrom == null || !resumeFrom.state().finished())) {
+                saveCheckpoint(ledger, optimizer);
+            }
+            return new TrainingResult(ledger.epochs(), ledger.globalStep(), ledger.examplesSeen(), ledger.tokensSeen(),
+                    Duration.ofNanos(System.nanoTime() - start), stepNanos, ledger.history());
         }
-        return new TrainingResult(epochs, step, examplesSeen, tokensSeen, Duration.ofNanos(System.nanoTime() - start), stepNanos);
+    }
+
+    private void saveCheckpoint(RunLedger ledger, AdamW optimizer) {
+        try {
+            checkpointSink.save(TrainingSnapshot.capture(ledger.toState(), optimizer, model));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save the training checkpoint after update " + ledger.globalStep()
+                    + ": " + e.getMessage(), e);
+        }
     }
 
     private List<List<TrainingExample>> batches(List<TrainingExample> examples, int[] order) {
@@ -166,6 +194,9 @@ public final class Trainer {
         private MeterRegistry registry = new SimpleMeterRegistry();
         private boolean progressBar = true;
         private TrainingListener listener = new TrainingListener() {};
+        private long saveSteps;
+        private CheckpointSink checkpointSink;
+        private TrainingSnapshot resumeFrom;
 
         private Builder() {}
 
@@ -221,6 +252,42 @@ public final class Trainer {
          */
         public Builder optListener(TrainingListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Takes a {@link TrainingSnapshot} every {@code saveSteps} updates and once at the end of
+         * the run (after the last evaluation), HF {@code save_steps}. A snapshot is taken after
+         * the update's meters and progress, before {@link TrainingListener#onStep}.
+         *
+         * @param saveSteps updates between snapshots, &gt; 0
+         * @param sink where the snapshots go
+         * @return this builder
+         * @throws IllegalArgumentException {@code save_steps must be > 0, got 0}
+         */
+        public Builder optCheckpoints(long saveSteps, CheckpointSink sink) {
+            if (saveSteps <= 0) {
+                throw new IllegalArgumentException("save_steps must be > 0, got " + saveSteps);
+            }
+            this.saveSteps = saveSteps;
+            this.checkpointSink = Objects.requireNonNull(sink, "sink");
+            return this;
+        }
+
+        /**
+         * Continues a run from a snapshot instead of starting at update 0: the trainable
+         * parameters and the AdamW state are restored, the loop resumes at the snapshot's epoch
+         * and batch, the schedule at its update, and the returned result includes the snapshot's
+         * history. {@link #train} then throws {@code IllegalArgumentException} starting with
+         * {@code cannot resume: } when the recipe, the number of training examples or the
+         * trainable parameters differ from the snapshot's. A snapshot of a finished run trains
+         * nothing and is not saved again.
+         *
+         * @param snapshot the state to continue from
+         * @return this builder
+         */
+        public Builder optResumeFrom(TrainingSnapshot snapshot) {
+            this.resumeFrom = Objects.requireNonNull(snapshot, "snapshot");
             return this;
         }
 

@@ -25,9 +25,19 @@ final class TrainingProgress implements AutoCloseable {
     /**
      * @param enabled whether to draw
      * @param totalSteps updates planned
-     * @return the progress display
+     * @return the progress display, starting at update 0
      */
     static TrainingProgress create(boolean enabled, long totalSteps) {
+        return create(enabled, totalSteps, 0);
+    }
+
+    /**
+     * @param enabled whether to draw
+     * @param totalSteps updates planned
+     * @param doneSteps updates already taken (a resumed run starts there)
+     * @return the progress display
+     */
+    static TrainingProgress create(boolean enabled, long totalSteps, long doneSteps) {
         if (!enabled) {
             return new TrainingProgress(null);
         }
@@ -38,6 +48,7 @@ final class TrainingProgress implements AutoCloseable {
                 .setConsumer(consumer())
                 .setUnit(" steps", 1)
                 .showSpeed()
+                .startsFrom(doneSteps, java.time.Duration.ZERO)
                 .build();
         return new TrainingProgress(bar);
     }

@@ -11,15 +11,18 @@ import java.util.List;
  * @param examplesSeen training examples processed (each epoch counts each example once)
  * @param tokensSeen real (non-padding) training tokens processed
  * @param wallTime time spent in {@link Trainer#train}, evaluation included
- * @param stepNanos wall time of every update in nanoseconds, in order
+ * @param stepNanos wall time of every update this call took, in nanoseconds, in order
+ * @param logHistory every update of the run, in order (a resumed run's include those taken
+ *     before its snapshot): the loss curve
  */
 public record TrainingResult(List<EpochMetrics> epochs, long steps, long examplesSeen, long tokensSeen, Duration wallTime,
-        List<Long> stepNanos) {
+        List<Long> stepNanos, List<StepEvent> logHistory) {
 
     /** Copies the lists. */
     public TrainingResult {
         epochs = List.copyOf(epochs);
         stepNanos = List.copyOf(stepNanos);
+        logHistory = List.copyOf(logHistory);
     }
 
     /** @return the median update time in nanoseconds (the mean of the middle two for an even count); 0 if none */

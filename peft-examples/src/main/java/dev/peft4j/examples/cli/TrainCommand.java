@@ -7,6 +7,8 @@ import dev.peft4j.core.runtime.PeftRuntime;
 import dev.peft4j.core.spi.PeftConfig;
 import dev.peft4j.core.spi.PeftMethodProvider;
 import dev.peft4j.core.train.TrainingRecipe;
+import dev.peft4j.core.train.checkpoint.TrainingCheckpoint;
+import dev.peft4j.core.train.checkpoint.TrainingCheckpointReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,13 +37,15 @@ import picocli.CommandLine.Unmatched;
 @Command(name = "train", description = "Fine-tune MiniLM on the Rotten Tomatoes sentences with one PEFT method.",
         footer = {"", "Method options are the config's keys in kebab-case (e.g. --r 16 --lora-alpha 32 --target-modules query,value).",
                 "Recipe options: --lr --epochs --batch-size --max-length --seed --warmup-ratio --weight-decay --max-grad-norm",
-                "--gradient-accumulation-steps."})
+                "--gradient-accumulation-steps.",
+                "Checkpoints: --save-steps N writes OUTPUT/checkpoints/step-N every N updates; --resume DIR continues exactly."})
 final class TrainCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--method", required = true, description = "The method: an alias (lora, full, ...) or peft_type. See 'peft methods'.")
+    @Option(names = "--method", description = "The method: an alias (lora, full, ...) or peft_type. See 'peft methods'. "
+            + "Required unless --resume is given.")
     private String method;
 
     @Option(names = "--config", description = "A JSON file with method keys (HF names) and recipe keys.")
@@ -59,19 +63,40 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "Do not draw the progress bar.")
     private boolean noProgress;
 
+    @Option(names = "--save-steps", description = "Write a training checkpoint (OUTPUT/checkpoints/step-N) every N updates "
+            + "and at the end (default: none; a resumed run keeps the checkpoint's).")
+    private Integer saveSteps;
+
+    @Option(names = "--save-total-limit", description = "Keep only the newest K step folders (default 0: keep all).")
+    private Integer saveTotalLimit;
+
+    @Option(names = "--resume", description = "Continue the run whose checkpoint is in DIR (a run's output folder, its "
+            + "checkpoints folder, or one step-N folder), with the checkpoint's config; writes into the run's folder "
+            + "unless --output is given.")
+    private Path resume;
+
     @Unmatched
     private List<String> flags = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
         PeftRuntime runtime = PeftRuntime.discover();
-        PeftMethodProvider<?> provider = runtime.provider(method);
         ObjectMapper mapper = runtime.objectMapper();
+        TrainingCheckpoint checkpoint = resume == null ? null : TrainingCheckpointReader.load(resume);
+        RunSpec saved = checkpoint == null ? null : RunSpec.read(mapper, checkpoint);
+        if (method == null && saved == null) {
+            throw new IllegalArgumentException("--method is required (or --resume DIR to continue a run)");
+        }
+        PeftMethodProvider<?> provider = runtime.provider(method != null ? method : saved.peftType());
+        if (saved != null && !provider.peftType().equals(saved.peftType())) {
+            throw new IllegalArgumentException("cannot resume from " + checkpoint.folder() + ": it trains " + saved.peftType()
+                    + ", not --method " + method + " (" + provider.peftType() + ")");
+        }
         RecordFlags methodFlags = new RecordFlags(mapper, provider.configType(), "method '" + provider.alias() + "'");
         RecordFlags recipeFlags = new RecordFlags(mapper, TrainingRecipe.class, "the training recipe");
 
-        ObjectNode methodJson = TrainPreset.method(mapper, provider.peftType());
-        ObjectNode recipeJson = TrainPreset.recipe(mapper, provider);
+        ObjectNode methodJson = saved != null ? saved.methodConfig().deepCopy() : TrainPreset.method(mapper, provider.peftType());
+        ObjectNode recipeJson = saved != null ? saved.recipe().deepCopy() : TrainPreset.recipe(mapper, provider);
         if (configFile != null) {
             mergeConfigFile(mapper, provider, recipeFlags, methodJson, recipeJson);
         }
@@ -83,11 +108,33 @@ final class TrainCommand implements Callable<Integer> {
 
         PeftConfig config = runtime.readUserConfig(mapper.writeValueAsString(methodJson));
         TrainingRecipe recipe = RecipeJson.read(mapper, recipeJson);
-        Path folder = output != null ? output : Path.of("results", provider.alias() + "-"
+        Integer trainLimit = maxTrainSamples;
+        Integer evalLimit = maxEvalSamples;
+        if (saved != null) {
+            ResumeCheck.requireUnchanged(runtime, checkpoint.folder(), saved, config, recipe, maxTrainSamples, maxEvalSamples);
+            trainLimit = saved.maxTrainSamples();
+            evalLimit = saved.maxEvalSamples();
+        }
+        Integer steps = saveSteps != null ? saveSteps : saved != null ? Integer.valueOf(saved.saveSteps()) : null;
+        int limit = saveTotalLimit != null ? saveTotalLimit : saved != null ? saved.saveTotalLimit() : 0;
+        requireCheckpointOptions(steps, limit);
+        Path folder = output != null ? output : saved != null ? checkpoint.runFolder() : Path.of("results", provider.alias() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        TrainingRun run = new TrainingRun(runtime, config, recipe, folder, maxTrainSamples, maxEvalSamples, !noProgress);
+        RunSpec runSpec = steps == null ? null : new RunSpec(provider.alias(), provider.peftType(), methodJson, recipeJson,
+                trainLimit, evalLimit, TrainingRun.BASE_MODEL.modelName(), steps, limit);
+        TrainingRun run = new TrainingRun(runtime, config, recipe, folder, trainLimit, evalLimit, !noProgress,
+                new CheckpointPlan(runSpec, checkpoint));
         run.execute(spec.commandLine().getOut());
         return 0;
+    }
+
+    private static void requireCheckpointOptions(Integer steps, int limit) {
+        if (steps != null && steps <= 0) {
+            throw new IllegalArgumentException("--save-steps must be > 0, got " + steps);
+        }
+        if (limit < 0) {
+            throw new IllegalArgumentException("--save-total-limit must be >= 0 (0 keeps all), got " + limit);
+        }
     }
 
     private void mergeConfigFile(ObjectMapper mapper, PeftMethodProvider<?> provider, RecordFlags recipeFlags,

@@ -4,6 +4,7 @@ import dev.peft4j.core.runtime.PeftModel;
 import dev.peft4j.core.runtime.PeftRuntime;
 import dev.peft4j.core.spi.PeftConfig;
 import dev.peft4j.core.train.EpochMetrics;
+import dev.peft4j.core.train.StepEvent;
 import dev.peft4j.core.train.TrainingRecipe;
 import dev.peft4j.core.train.TrainingResult;
 import java.util.List;
@@ -31,11 +32,15 @@ import java.util.List;
  * @param config the effective method config
  * @param recipe the effective training recipe
  * @param environment where it ran
+ * @param trainLosses the training loss of every update, in order (a resumed run's include those
+ *     before its checkpoint)
+ * @param resumedFrom the checkpoint folder the run continued from, or {@code null}
  */
 record TrainingReport(String method, String peftType, String baseModel, double accuracy, double macroF1, double loss,
         long trainableParams, long allParams, double trainablePercent, List<EpochSummary> epochs, long steps,
         long tokensSeen, double modelLoadSeconds, double wallSeconds, double medianStepMillis, double tokensPerSecond,
-        long adapterBytes, PeftConfig config, TrainingRecipe recipe, RunEnvironment environment) {
+        long adapterBytes, PeftConfig config, TrainingRecipe recipe, RunEnvironment environment, List<Double> trainLosses,
+        String resumedFrom) {
 
     /**
      * @param epoch 1-based epoch number
@@ -53,7 +58,7 @@ record TrainingReport(String method, String peftType, String baseModel, double a
     }
 
     static TrainingReport of(PeftRuntime runtime, PeftConfig config, TrainingRecipe recipe, PeftModel peft,
-            TrainingResult result, double loadSeconds, long adapterBytes, RunEnvironment environment) {
+            TrainingResult result, double loadSeconds, long adapterBytes, RunEnvironment environment, String resumedFrom) {
         var provider = runtime.registry().byConfigType(config.getClass());
         EpochSummary last = EpochSummary.of(result.lastEpoch());
         double wall = result.wallTime().toNanos() / 1e9;
@@ -63,6 +68,6 @@ record TrainingReport(String method, String peftType, String baseModel, double a
                 last.accuracy(), last.macroF1(), last.evalLoss(), trainable, all, 100.0 * trainable / all,
                 result.epochs().stream().map(EpochSummary::of).toList(), result.steps(), result.tokensSeen(),
                 loadSeconds, wall, result.medianStepNanos() / 1e6, result.tokensSeen() / wall, adapterBytes,
-                config, recipe, environment);
+                config, recipe, environment, result.logHistory().stream().map(StepEvent::loss).toList(), resumedFrom);
     }
 }

@@ -17,7 +17,11 @@ import dev.peft4j.core.train.EpochMetrics;
 import dev.peft4j.core.train.Trainer;
 import dev.peft4j.core.train.TrainingExample;
 import dev.peft4j.core.train.TrainingRecipe;
+import dev.peft4j.core.train.TrainerState;
 import dev.peft4j.core.train.TrainingResult;
+import dev.peft4j.core.train.checkpoint.CheckpointLayout;
+import dev.peft4j.core.train.checkpoint.TrainingCheckpoint;
+import dev.peft4j.core.train.checkpoint.TrainingCheckpointWriter;
 import dev.peft4j.examples.data.DatasetSplit;
 import dev.peft4j.examples.data.LabeledText;
 import dev.peft4j.examples.data.RottenTomatoes;
@@ -32,7 +36,8 @@ import java.util.Map;
 /**
  * One {@code peft train} run: the Rotten Tomatoes split, MiniLM with a fresh classification head,
  * the method applied, training and held-out evaluation, then the adapter and {@code results.json}
- * written into the output folder.
+ * written into the output folder; training checkpoints go to {@code <output>/checkpoints} when
+ * {@link CheckpointPlan#save()} is set, and a run continues from {@link CheckpointPlan#resumeFrom()}.
  */
 final class TrainingRun {
 
@@ -48,9 +53,10 @@ final class TrainingRun {
     private final Integer maxTrainSamples;
     private final Integer maxEvalSamples;
     private final boolean progressBar;
+    private final CheckpointPlan checkpoints;
 
     TrainingRun(PeftRuntime runtime, PeftConfig config, TrainingRecipe recipe, Path output,
-            Integer maxTrainSamples, Integer maxEvalSamples, boolean progressBar) {
+            Integer maxTrainSamples, Integer maxEvalSamples, boolean progressBar, CheckpointPlan checkpoints) {
         this.runtime = runtime;
         this.config = config;
         this.recipe = recipe;
@@ -58,6 +64,7 @@ final class TrainingRun {
         this.maxTrainSamples = maxTrainSamples;
         this.maxEvalSamples = maxEvalSamples;
         this.progressBar = progressBar;
+        this.checkpoints = checkpoints;
     }
 
     TrainingReport execute(PrintWriter out) throws IOException {
@@ -77,20 +84,33 @@ final class TrainingRun {
                     runtime.registry().byConfigType(config.getClass()).alias(), BASE_MODEL.modelName(), train.size(), test.size());
             out.println(peft.trainableParametersLine());
             out.flush();
-            Trainer trainer = Trainer.builder().setModel(peft).setTokenizer(tokenizer).setRecipe(recipe)
-                    .optProgressBar(progressBar).build();
-            TrainingResult result = trainer.train(train, test);
+            ObjectMapper mapper = runtime.objectMapper();
+            String adapterConfig = AdapterConfigJson.of(mapper, runtime.writeConfig(peft.config()), TaskType.SEQ_CLS,
+                    AdapterConfigJson.MINILM_HUB_NAME);
+            Trainer.Builder trainer = Trainer.builder().setModel(peft).setTokenizer(tokenizer).setRecipe(recipe)
+                    .optProgressBar(progressBar);
+            if (checkpoints.save() != null) {
+                trainer.optCheckpoints(checkpoints.save().saveSteps(), new TrainingCheckpointWriter(
+                        CheckpointLayout.checkpointsOf(output), adapterConfig, checkpoints.save().toJson(mapper),
+                        checkpoints.save().saveTotalLimit()));
+            }
+            TrainingCheckpoint resumeFrom = checkpoints.resumeFrom();
+            if (resumeFrom != null) {
+                TrainerState state = resumeFrom.snapshot().state();
+                out.printf(Locale.ROOT, "resuming from %s: %d of %d updates done (epoch %d, batch %d)%n", resumeFrom.folder(),
+                        state.globalStep(), state.totalSteps(), Math.min(state.epoch() + 1, recipe.epochs()), state.nextBatch());
+                out.flush();
+                trainer.optResumeFrom(resumeFrom.snapshot());
+            }
+            TrainingResult result = trainer.build().train(train, test);
             for (EpochMetrics epoch : result.epochs()) {
                 out.printf(Locale.ROOT, "epoch %d: train loss %.4f | held-out loss %.4f, accuracy %.4f, macro-F1 %.4f%n",
                         epoch.epoch() + 1, epoch.trainLoss(), epoch.evaluation().loss(), epoch.evaluation().accuracy(),
                         epoch.evaluation().metrics().macroF1());
             }
-            ObjectMapper mapper = runtime.objectMapper();
-            String adapterConfig = AdapterConfigJson.of(mapper, runtime.writeConfig(peft.config()), TaskType.SEQ_CLS,
-                    AdapterConfigJson.MINILM_HUB_NAME);
             long adapterBytes = AdapterCheckpoint.save(output, adapterConfig, peft.adapterWeights(), Map.of("format", "pt"));
             TrainingReport report = TrainingReport.of(runtime, config, recipe, peft, result, loadSeconds, adapterBytes,
-                    RunEnvironment.capture());
+                    RunEnvironment.capture(), resumeFrom == null ? null : resumeFrom.folder().toString());
             AtomicFiles.write(output.resolve("results.json"), mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
             out.printf(Locale.ROOT, "wall time %.1f s, median step %.1f ms, %.0f tokens/s; adapter (%,d bytes) and results.json in %s%n",
                     result.wallTime().toNanos() / 1e9, result.medianStepNanos() / 1e6, report.tokensPerSecond(), adapterBytes, output);
