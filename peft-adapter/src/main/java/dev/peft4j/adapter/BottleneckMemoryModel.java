@@ -35,8 +35,13 @@ public final class BottleneckMemoryModel implements MemoryModel<BottleneckConfig
         int d = shape.hiddenSize();
         int m = config.bottleneckSizeFor(d);
         String regex = config.placement().adaptsAttentionOutput() ? BottleneckMethod.ALL_OUTPUTS : BottleneckMethod.FEED_FORWARD_OUTPUTS;
-        List<String> targets = TargetResolver.resolve(shape,
-                new TargetSelection(TargetModules.regex(regex), null, config.layersToTransform()), ConfigOrigin.USER);
+        TargetModules outputs = TargetModules.regex(regex);
+        if (shape.modulePaths().stream().noneMatch(path -> path.matches(regex))) {
+            throw new IllegalArgumentException("bottleneck adapters wrap BERT residual output blocks (layer.N.output), which this "
+                    + shape.family() + " model does not have");
+        }
+        List<String> targets = TargetResolver.resolve(shape, new TargetSelection(outputs, null, config.layersToTransform()),
+                ConfigOrigin.USER);
         List<Long> perLayer = new ArrayList<>(Collections.nCopies(shape.numLayers(), 0L));
         long perAdapter = 2L * d * m + d + m;
         long bytes = activationBytes(config, d, m, workload);

@@ -40,7 +40,8 @@ import java.util.List;
  * ({@code peft train}'s preset: all-MiniLM-L6-v2 with a SEQ_CLS head, real Rotten Tomatoes
  * sentences, batch 32, max length 64, AdamW) with one method and reports, as a {@link ChildReport},
  * the resident memory at idle (engine, data, tokenizer and adapted model loaded; the high-water mark
- * reset there), the peak since, the training loop's Micrometer memory gauges, and the accountant's
+ * reset there), the resident memory once AdamW's state exists and between the first two steps
+ * (optimizer state and gradients stay, activations are freed), the peak since, the training loop's Micrometer memory gauges, and the accountant's
  * breakdown for the same model and workload.
  *
  * <p>Arguments: {@code --method ALIAS} (required), {@code --steps N} (8), {@code --batch-size B}
@@ -101,8 +102,11 @@ public final class MemoryProbe {
                 SimpleMeterRegistry registry = new SimpleMeterRegistry();
                 TrainingMeters meters = TrainingMeters.of(registry);
                 double gaugePeak = 0;
+                long afterOptimizer;
+                long afterFirstStep = 0;
                 try (AdamW optimizer = AdamW.builder().setParameters(Parameters.byName(peft.baseModel().root()))
                         .optWeightDecay(0.01).build()) {
+                    afterOptimizer = PeakMemory.residentBytes();
                     TrainingStep step = new TrainingStep(peft, tokenizer, optimizer, 0, 1.0);
                     for (int i = 0; i < batches.size(); i++) {
                         long began = System.nanoTime();
@@ -110,6 +114,9 @@ public final class MemoryProbe {
                         meters.record(new StepEvent(0, i, batches.size(), outcome.loss(), 5e-4, outcome.gradNorm(), outcome.examples(),
                                 outcome.tokens(), System.nanoTime() - began));
                         gaugePeak = Math.max(gaugePeak, registry.get("peft.memory.rss.bytes").gauge().value());
+                        if (i == 0) {
+                            afterFirstStep = PeakMemory.residentBytes();
+                        }
                     }
                 }
                 long peak = PeakMemory.highWaterMarkBytes();
@@ -121,6 +128,8 @@ public final class MemoryProbe {
                 report.put("longest_batch_tokens", longest);
                 report.put("idle_rss_bytes", idle);
                 report.put("peak_rss_bytes", peak);
+                report.put("optimizer_rss_bytes", afterOptimizer - idle);
+                report.put("between_steps_rss_bytes", afterFirstStep - idle);
                 report.put("gauge_rss_max_bytes", (long) gaugePeak);
                 report.put("gauge_heap_bytes", (long) registry.get("peft.memory.heap.bytes").gauge().value());
                 report.put("trainable_parameters", Parameters.count(peft.baseModel().root(), true));
