@@ -44,6 +44,14 @@ public final class MemoryAccountant {
         MemoryFootprint footprint = model.footprint(config, shape, workload);
 
         Set<String> unfrozen = new HashSet<>(footprint.unfrozenBaseTensors());
+        List<String> copied = copiedModules(shape, config, unfrozen);
+        long copies = 0;
+        for (String module : copied) {
+            for (ModelShape.Tensor tensor : shape.parametersUnder(module)) {
+                copies += tensor.elements();
+                unfrozen.remove(tensor.name()); // the wrapped original is frozen again, as HF's ModulesToSaveWrapper does
+            }
+        }
         long unfrozenParameters = 0;
         long frozenBytes = 0;
         Set<String> quantizable = quantizableWeights(shape);
@@ -54,7 +62,6 @@ public final class MemoryAccountant {
                 frozenBytes += format.bytes(tensor, quantizable.contains(tensor.name()));
             }
         }
-        long copies = savedCopies(shape, config, unfrozen);
         long trainable = footprint.addedParameters() + copies + unfrozenParameters;
         long total = shape.parameterCount() + footprint.addedParameters() + copies;
         long saved = footprint.savedParameters() + copies + unfrozenParameters;
@@ -92,21 +99,19 @@ public final class MemoryAccountant {
         return out;
     }
 
-    /** Parameters of trainable copies: {@code modules_to_save} and the shape's task heads, unless already trained in place. */
-    private static long savedCopies(ModelShape shape, PeftConfig config, Set<String> unfrozen) {
+    /**
+     * Modules trained as copies: {@code modules_to_save} and the shape's task heads, unless the
+     * method already trains every one of their parameters in place (full fine-tuning).
+     */
+    private static List<String> copiedModules(ModelShape shape, PeftConfig config, Set<String> unfrozen) {
         List<String> modules = new ArrayList<>(TargetResolver.resolveModulesToSave(shape, config.modulesToSave(), ConfigOrigin.USER));
         for (String head : shape.savedHeads()) {
             if (!modules.contains(head)) {
                 modules.add(head);
             }
         }
-        long copies = 0;
-        for (String module : modules) {
-            List<ModelShape.Tensor> tensors = shape.parametersUnder(module);
-            if (!tensors.stream().allMatch(t -> unfrozen.contains(t.name()))) {
-                copies += tensors.stream().mapToLong(ModelShape.Tensor::elements).sum();
-            }
-        }
-        return copies;
+        return modules.stream()
+                .filter(module -> !shape.parametersUnder(module).stream().allMatch(t -> unfrozen.contains(t.name())))
+                .toList();
     }
 }
