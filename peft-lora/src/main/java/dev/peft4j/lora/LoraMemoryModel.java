@@ -78,7 +78,7 @@ public final class LoraMemoryModel implements MemoryModel<LoraConfig> {
                     + (config.useDora() ? 4 * out * in + 4 * bs * out : 0);
             return elements * e;
         }
-        return e * bs * rank + (dropout ? (1 + e) * bs * in : 0)
+        return e * bs * rank + (dropout ? (workload.maskBytes() + e) * bs * in : 0)
                 + (config.useDora() ? 2 * e * out * in + 2 * e * bs * out : 0);
     }
 }

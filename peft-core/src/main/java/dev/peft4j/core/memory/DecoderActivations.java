@@ -41,9 +41,9 @@ final class DecoderActivations implements ActivationModel {
         long bsi = b * tokens * shape.intermediateSize();
         boolean gated = !shape.family().equals("gpt2");
         long attention = 2 * e * bsh + e * bsq + 2 * e * bkv + e * scores + e * bsq
-                + (shape.attentionDropout() > 0 ? (1 + e) * scores : 0);
+                + (shape.attentionDropout() > 0 ? (workload.maskBytes() + e) * scores : 0);
         long mlp = 2 * e * bsh + (gated ? 4 : 2) * e * bsi;
-        long masks = shape.hiddenDropout() > 0 ? 2 * bsh : 0;
+        long masks = shape.hiddenDropout() > 0 ? 2 * workload.maskBytes() * bsh : 0;
         return attention + mlp + masks;
     }
 

@@ -52,6 +52,15 @@ final class HfConfigFields {
     }
 
     /**
+     * @param field a field name
+     * @return whether the config gives it a non-null value
+     */
+    boolean has(String field) {
+        JsonNode node = json.get(field);
+        return node != null && !node.isNull();
+    }
+
+    /**
      * @param field an optional boolean
      * @param fallback the value when absent
      * @return the value

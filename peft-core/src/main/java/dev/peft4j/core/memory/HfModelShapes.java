@@ -166,7 +166,7 @@ public final class HfModelShapes {
         int heads = f.positive("num_attention_heads");
         int kvHeads = f.positiveOr("num_key_value_heads", heads);
         int positions = f.positiveOr("max_position_embeddings", 2048);
-        if (!hasField(f, "head_dim")) {
+        if (!f.has("head_dim")) {
             f.divisible("hidden_size", hidden, "num_attention_heads", heads);
         }
         int headDim = f.positiveOr("head_dim", hidden / heads);
@@ -196,13 +196,5 @@ public final class HfModelShapes {
         }
         return new ModelShape(family, hidden, layers, heads, kvHeads, headDim, intermediate, vocab, positions, tied,
                 0.0, f.probability("attention_dropout", 0.0), List.of("q_proj", "v_proj"), b.tensors, b.linears, List.of());
-    }
-
-    private static boolean hasField(HfConfigFields f, String field) {
-        try {
-            return f.positiveOr(field, -1) != -1;
-        } catch (IllegalArgumentException e) {
-            return true;
-        }
     }
 }
