@@ -25,9 +25,9 @@ import java.util.Objects;
 public final class BottleneckMethod implements PeftMethod {
 
     /** The feed-forward output of every layer, with any prefix ({@code bert.}). */
-    private static final String FEED_FORWARD_OUTPUTS = ".*layer\\.\\d+\\.output";
+    static final String FEED_FORWARD_OUTPUTS = ".*layer\\.\\d+\\.output";
     /** The attention and feed-forward outputs of every layer. */
-    private static final String ALL_OUTPUTS = ".*layer\\.\\d+\\.(attention\\.)?output";
+    static final String ALL_OUTPUTS = ".*layer\\.\\d+\\.(attention\\.)?output";
 
     private final BottleneckConfig config;
 

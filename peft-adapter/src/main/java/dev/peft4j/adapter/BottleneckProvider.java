@@ -81,4 +81,10 @@ public final class BottleneckProvider implements PeftMethodProvider<BottleneckCo
         return "Bottleneck adapters: down-project, non-linearity, up-project after frozen sub-layers"
                 + " (AdapterHub's pfeiffer, houlsby, parallel)";
     }
+
+    /** @return {@link BottleneckMemoryModel} */
+    @Override
+    public java.util.Optional<dev.peft4j.core.spi.MemoryModel<BottleneckConfig>> memoryModel() {
+        return java.util.Optional.of(new BottleneckMemoryModel());
+    }
 }

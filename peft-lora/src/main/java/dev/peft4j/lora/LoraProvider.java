@@ -66,4 +66,10 @@ public final class LoraProvider implements PeftMethodProvider<LoraConfig> {
     public String description() {
         return "LoRA: low-rank update B A beside frozen Linear layers (rsLoRA via use_rslora, DoRA via use_dora)";
     }
+
+    /** @return {@link LoraMemoryModel} */
+    @Override
+    public java.util.Optional<dev.peft4j.core.spi.MemoryModel<LoraConfig>> memoryModel() {
+        return java.util.Optional.of(new LoraMemoryModel());
+    }
 }

@@ -65,4 +65,10 @@ public final class PrefixTuningProvider implements PeftMethodProvider<PrefixTuni
     public OptionalDouble recommendedLearningRate() {
         return OptionalDouble.of(RECOMMENDED_LEARNING_RATE);
     }
+
+    /** @return {@link PrefixTuningMemoryModel} */
+    @Override
+    public java.util.Optional<dev.peft4j.core.spi.MemoryModel<PrefixTuningConfig>> memoryModel() {
+        return java.util.Optional.of(new PrefixTuningMemoryModel());
+    }
 }

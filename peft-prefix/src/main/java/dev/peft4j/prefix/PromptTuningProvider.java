@@ -61,4 +61,10 @@ public final class PromptTuningProvider implements PeftMethodProvider<PromptTuni
     public OptionalDouble recommendedLearningRate() {
         return OptionalDouble.of(RECOMMENDED_LEARNING_RATE);
     }
+
+    /** @return {@link PromptTuningMemoryModel} */
+    @Override
+    public java.util.Optional<dev.peft4j.core.spi.MemoryModel<PromptTuningConfig>> memoryModel() {
+        return java.util.Optional.of(new PromptTuningMemoryModel());
+    }
 }

@@ -45,4 +45,10 @@ public final class FullFineTuningProvider implements PeftMethodProvider<FullFine
     public java.util.OptionalDouble recommendedLearningRate() {
         return java.util.OptionalDouble.of(5e-5);
     }
+
+    /** @return {@link FullFineTuningMemoryModel}: every base parameter trainable */
+    @Override
+    public java.util.Optional<dev.peft4j.core.spi.MemoryModel<FullFineTuningConfig>> memoryModel() {
+        return java.util.Optional.of(new FullFineTuningMemoryModel());
+    }
 }

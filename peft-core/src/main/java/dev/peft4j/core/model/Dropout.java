@@ -2,10 +2,13 @@ package dev.peft4j.core.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -31,6 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link IllegalStateException}.
  */
 public final class Dropout extends ModuleBlock {
+
+    private static final ThreadLocal<ByteBuffer> STAGING =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(0).order(ByteOrder.nativeOrder()));
 
     private final double rate;
     private final AtomicLong unseededCalls = new AtomicLong();
@@ -93,11 +99,31 @@ public final class Dropout extends ModuleBlock {
         long runSeed = seed == null ? DropoutSeed.DEFAULT_SEED : seed.seed();
         long step = seed == null ? unseededCalls.getAndIncrement() : seed.step();
         float[] mask = CounterRng.dropoutMask(runSeed, step, stream, Math.toIntExact(x.size()), rate);
-        NDArray multiplier = x.getManager().create(mask, x.getShape());
+        NDArray multiplier = engineOwned(x.getManager(), mask, x.getShape());
         if (x.getDataType() != DataType.FLOAT32) {
             multiplier = multiplier.toType(x.getDataType(), false);
         }
         return new NDList(x.mul(multiplier));
+    }
+
+    /**
+     * Copies a host mask into an array whose memory the engine owns. {@code NDManager.create(float[])}
+     * would leave the data in a fresh direct buffer that only the garbage collector frees, so every
+     * training step would leave its masks resident until the next collection (measured: ~70 MB per
+     * MiniLM step); here the data passes through one reused direct buffer per thread and is cloned.
+     */
+    private static NDArray engineOwned(NDManager manager, float[] values, Shape shape) {
+        ByteBuffer buffer = STAGING.get();
+        int bytes = values.length * Float.BYTES;
+        if (buffer.capacity() < bytes) {
+            buffer = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+            STAGING.set(buffer);
+        }
+        buffer.clear().limit(bytes);
+        buffer.asFloatBuffer().put(values);
+        try (NDArray staged = manager.create(buffer, shape, DataType.FLOAT32)) {
+            return staged.duplicate();
+        }
     }
 
     @Override

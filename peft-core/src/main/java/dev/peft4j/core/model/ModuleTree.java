@@ -83,7 +83,19 @@ public final class ModuleTree {
      * @return up to {@code limit} existing non-root paths
      */
     public List<String> closest(String wanted, int limit) {
-        return modules().keySet().stream()
+        return closest(modules().keySet(), wanted, limit);
+    }
+
+    /**
+     * The paths of {@code paths} closest to {@code wanted}, as {@link #closest(String, int)}.
+     *
+     * @param paths candidate module paths
+     * @param wanted a path or module name that matched nothing
+     * @param limit how many to return
+     * @return up to {@code limit} non-root paths, best first
+     */
+    public static List<String> closest(java.util.Collection<String> paths, String wanted, int limit) {
+        return paths.stream()
                 .filter(path -> !path.isEmpty())
                 .sorted(Comparator.comparingInt((String path) -> distance(wanted, path)).thenComparing(path -> path))
                 .limit(limit)

@@ -95,4 +95,15 @@ public interface PeftMethodProvider<C extends PeftConfig> {
     default java.util.OptionalDouble recommendedLearningRate() {
         return java.util.OptionalDouble.empty();
     }
+
+    /**
+     * The method's memory in closed form, read by {@code peft plan} and the memory accountant
+     * ({@code dev.peft4j.core.memory}).
+     *
+     * @return the memory model, or empty when the method offers none (the planner then lists it as
+     *     not accounted)
+     */
+    default java.util.Optional<MemoryModel<C>> memoryModel() {
+        return java.util.Optional.empty();
+    }
 }

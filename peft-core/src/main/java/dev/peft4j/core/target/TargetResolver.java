@@ -5,11 +5,15 @@ import dev.peft4j.core.model.Linear;
 import dev.peft4j.core.model.ModuleTree;
 import dev.peft4j.core.spi.AdaptableModel;
 import dev.peft4j.core.spi.ConfigOrigin;
+import dev.peft4j.core.spi.ModelShape;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,31 +46,47 @@ public final class TargetResolver {
      *     a layer index beyond the model, or a selection that leaves nothing
      */
     public static List<String> resolve(AdaptableModel model, TargetSelection selection, ConfigOrigin origin) {
+        return resolve(Catalog.of(model), selection, origin);
+    }
+
+    /**
+     * The paths a method would adapt in a model described by its shape (memory accounting), with
+     * the same rules as {@link #resolve(AdaptableModel, TargetSelection, ConfigOrigin)}; a module is
+     * linear when the shape lists it among {@link ModelShape#linears()}.
+     *
+     * @param shape the model's shape
+     * @param selection what the config selects; {@code target_modules == null} means the family's defaults
+     * @param origin as for a live model
+     * @return the matching paths in model order, never empty
+     * @throws IllegalArgumentException as for a live model
+     */
+    public static List<String> resolve(ModelShape shape, TargetSelection selection, ConfigOrigin origin) {
+        return resolve(Catalog.of(shape), selection, origin);
+    }
+
+    private static List<String> resolve(Catalog catalog, TargetSelection selection, ConfigOrigin origin) {
         TargetModules targets = selection.targetModules() != null
                 ? selection.targetModules()
-                : TargetModules.names(model.defaultTargetModules());
+                : TargetModules.names(catalog.defaultTargetModules());
         for (int layer : selection.layersToTransform()) {
-            if (layer >= model.numLayers()) {
+            if (layer >= catalog.numLayers()) {
                 throw new IllegalArgumentException("layers_to_transform entry " + layer + " is out of range; the model has layers 0.."
-                        + (model.numLayers() - 1));
+                        + (catalog.numLayers() - 1));
             }
         }
-        Map<String, Block> modules = model.modules();
-        requireEntriesMatch("target_modules", targets, modules, origin, new ModuleTree(model.modules().get("")));
+        requireEntriesMatch("target_modules", targets, catalog, origin);
         List<String> selected = new ArrayList<>();
-        for (Map.Entry<String, Block> entry : modules.entrySet()) {
-            String path = entry.getKey();
-            if (!path.isEmpty()
-                    && selects(targets, path, entry.getValue())
+        for (String path : catalog.paths()) {
+            if (selects(targets, path, catalog)
                     && inLayers(path, selection.layersToTransform())
-                    && !excluded(selection.excludeModules(), path, entry.getValue())) {
+                    && !excluded(selection.excludeModules(), path, catalog)) {
                 selected.add(path);
             }
         }
         if (selected.isEmpty()) {
             throw new IllegalArgumentException("target_modules " + targets + " selects no module after layers_to_transform "
                     + selection.layersToTransform() + " and exclude_modules " + selection.excludeModules()
-                    + "; closest: " + closestTo(targets, new ModuleTree(modules.get(""))));
+                    + "; closest: " + closestTo(targets, catalog));
         }
         return selected;
     }
@@ -81,62 +101,85 @@ public final class TargetResolver {
      * @throws IllegalArgumentException naming each unmatched entry with the closest paths
      */
     public static List<String> resolveModulesToSave(AdaptableModel model, List<String> entries, ConfigOrigin origin) {
+        return resolveModulesToSave(Catalog.of(model), entries, origin);
+    }
+
+    /**
+     * Resolves {@code modules_to_save} entries against a model's shape, as
+     * {@link #resolveModulesToSave(AdaptableModel, List, ConfigOrigin)}.
+     *
+     * @param shape the model's shape
+     * @param entries module names or path suffixes
+     * @param origin how strictly entries are checked
+     * @return the matching paths in model order
+     * @throws IllegalArgumentException naming each unmatched entry with the closest paths
+     */
+    public static List<String> resolveModulesToSave(ModelShape shape, List<String> entries, ConfigOrigin origin) {
+        return resolveModulesToSave(Catalog.of(shape), entries, origin);
+    }
+
+    private static List<String> resolveModulesToSave(Catalog catalog, List<String> entries, ConfigOrigin origin) {
         if (entries.isEmpty()) {
             return List.of();
         }
         TargetModules names = TargetModules.names(entries);
-        Map<String, Block> modules = model.modules();
-        requireEntriesMatch("modules_to_save", names, modules, origin, new ModuleTree(modules.get("")));
-        List<String> selected = modules.keySet().stream().filter(path -> !path.isEmpty() && names.matchesPath(path)).toList();
+        requireEntriesMatch("modules_to_save", names, catalog, origin);
+        List<String> selected = catalog.paths().stream().filter(names::matchesPath).toList();
         if (selected.isEmpty()) {
             throw new IllegalArgumentException("modules_to_save " + entries + " matches no module; closest: "
-                    + closestTo(names, new ModuleTree(modules.get(""))));
+                    + closestTo(names, catalog));
         }
         return selected;
     }
 
-    private static void requireEntriesMatch(String key, TargetModules targets, Map<String, Block> modules, ConfigOrigin origin, ModuleTree tree) {
+    private static void requireEntriesMatch(String key, TargetModules targets, Catalog catalog, ConfigOrigin origin) {
         if (origin != ConfigOrigin.USER) {
             return;
         }
         List<String> problems = new ArrayList<>();
         if (targets.kind() == TargetModules.Kind.NAMES) {
             for (String name : targets.names()) {
-                boolean matched = modules.keySet().stream().anyMatch(path -> !path.isEmpty() && TargetModules.matchesName(path, name));
+                boolean matched = catalog.paths().stream().anyMatch(path -> TargetModules.matchesName(path, name));
                 if (!matched) {
-                    problems.add(key + " entry '" + name + "' matches no module; closest: " + tree.closest(name, 3));
+                    problems.add(key + " entry '" + name + "' matches no module; closest: " + catalog.closest(name, 3));
                 }
             }
-        } else if (targets.kind() == TargetModules.Kind.REGEX
-                && modules.keySet().stream().noneMatch(path -> !path.isEmpty() && targets.matchesPath(path))) {
-            problems.add(key + " regex '" + targets.regex() + "' matches no module; closest: " + tree.closest(targets.regex(), 3));
+        } else if (targets.kind() == TargetModules.Kind.REGEX && catalog.paths().stream().noneMatch(targets::matchesPath)) {
+            problems.add(key + " regex '" + targets.regex() + "' matches no module; closest: " + catalog.closest(targets.regex(), 3));
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
     }
 
-    private static List<String> closestTo(TargetModules targets, ModuleTree tree) {
+    private static List<String> closestTo(TargetModules targets, Catalog catalog) {
         String probe = switch (targets.kind()) {
             case NAMES -> targets.names().getFirst();
             case REGEX -> targets.regex();
             case ALL_LINEAR -> "dense";
         };
-        return tree.closest(probe, 3);
+        return catalog.closest(probe, 3);
     }
 
-    private static boolean selects(TargetModules targets, String path, Block block) {
+    private static boolean selects(TargetModules targets, String path, Catalog catalog) {
         if (targets.kind() == TargetModules.Kind.ALL_LINEAR) {
-            return block instanceof Linear && !isOutputHead(path);
+            return catalog.isLinear().test(path) && !isOutputHead(path);
         }
         return targets.matchesPath(path);
     }
 
-    private static boolean excluded(TargetModules exclude, String path, Block block) {
-        return exclude != null && selects(exclude, path, block);
+    private static boolean excluded(TargetModules exclude, String path, Catalog catalog) {
+        return exclude != null && selects(exclude, path, catalog);
     }
 
-    private static boolean isOutputHead(String path) {
+    /**
+     * Whether a module path is an output head that {@code all-linear} leaves alone and quantisation
+     * keeps in the compute dtype ({@link #OUTPUT_HEADS}, or a module inside one).
+     *
+     * @param path a dotted module path
+     * @return whether it is an output head
+     */
+    public static boolean isOutputHead(String path) {
         String last = path.substring(path.lastIndexOf('.') + 1);
         return OUTPUT_HEADS.contains(last) || OUTPUT_HEADS.stream().anyMatch(head -> path.startsWith(head + "."));
     }
@@ -168,5 +211,30 @@ public final class TargetResolver {
             out.computeIfAbsent(layerIndex(path), k -> new ArrayList<>()).add(path);
         }
         return out;
+    }
+
+    /** Module paths in model order (root excluded), which of them are linear, and suggestions. */
+    private record Catalog(List<String> paths, Predicate<String> isLinear, List<String> defaultTargetModules, int numLayers,
+            Function<String, List<String>> suggest) {
+
+        static Catalog of(AdaptableModel model) {
+            Map<String, Block> modules = model.modules();
+            ModuleTree tree = new ModuleTree(modules.get(""));
+            List<String> paths = modules.keySet().stream().filter(path -> !path.isEmpty()).toList();
+            return new Catalog(paths, path -> modules.get(path) instanceof Linear, model.defaultTargetModules(), model.numLayers(),
+                    wanted -> tree.closest(wanted, 3));
+        }
+
+        static Catalog of(ModelShape shape) {
+            List<String> paths = shape.modulePaths();
+            Set<String> linear = new HashSet<>();
+            shape.linears().forEach(l -> linear.add(l.path()));
+            return new Catalog(paths, linear::contains, shape.defaultTargetModules(), shape.numLayers(),
+                    wanted -> ModuleTree.closest(paths, wanted, 3));
+        }
+
+        List<String> closest(String wanted, int limit) {
+            return suggest.apply(wanted).stream().limit(limit).toList();
+        }
     }
 }

@@ -9,7 +9,7 @@ import dev.peft4j.core.spi.PeftMethodProvider;
  * the Rotten Tomatoes sentences. It sits between the records' own defaults (HF's) and the
  * {@code --config} file in precedence.
  */
-final class TrainPreset {
+public final class TrainPreset {
 
     /** The recipe's AdamW learning rate for methods that recommend none. */
     static final double DEFAULT_LEARNING_RATE = 5e-4;
@@ -24,7 +24,7 @@ final class TrainPreset {
      * @param peftType the method's {@code peft_type}
      * @return config keys including {@code peft_type}
      */
-    static ObjectNode method(ObjectMapper mapper, String peftType) {
+    public static ObjectNode method(ObjectMapper mapper, String peftType) {
         ObjectNode preset = mapper.createObjectNode().put("peft_type", peftType);
         if ("LORA".equals(peftType)) {
             preset.put("r", 8).put("lora_alpha", 16.0).put("lora_dropout", 0.1);
@@ -42,7 +42,7 @@ final class TrainPreset {
      * @param provider the method
      * @return recipe keys
      */
-    static ObjectNode recipe(ObjectMapper mapper, PeftMethodProvider<?> provider) {
+    public static ObjectNode recipe(ObjectMapper mapper, PeftMethodProvider<?> provider) {
         return mapper.createObjectNode()
                 .put("lr", provider.recommendedLearningRate().orElse(DEFAULT_LEARNING_RATE))
                 .put("weight_decay", 0.01)
