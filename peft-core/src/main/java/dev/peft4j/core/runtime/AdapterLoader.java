@@ -29,10 +29,10 @@ import org.slf4j.LoggerFactory;
  * HF PEFT's {@code PeftModel.from_pretrained}: reads an adapter folder, adapts the base model with
  * its config and places every saved tensor, checking that the checkpoint and the model agree.
  *
- * <p>Tensors are placed by the method's {@link dev.peft4j.core.spi.PeftMethod#loadCheckpointTensor}
- * hook ({@code prompt_embeddings}) or by key: {@code base_model.model.<path>} is the parameter
- * whose key {@link PeftModel#adapterWeights()} would write, so the adapter name goes back where the
- * adapter put it. A key without the model's encoder root is tried with it ({@code bert.} for a
+ * <p>Tensors are placed by key: {@code base_model.model.<path>} is the parameter whose key
+ * {@link PeftModel#adapterWeights()} would write, so the adapter name goes back where the adapter
+ * put it; a key that names no parameter goes to the method's
+ * {@link dev.peft4j.core.spi.PeftMethod#loadCheckpointTensor} hook ({@code prompt_embeddings}). A key without the model's encoder root is tried with it ({@code bert.} for a
  * {@code SEQ_CLS} model reading a {@code FEATURE_EXTRACTION} checkpoint, and the reverse).
  */
 final class AdapterLoader {
@@ -101,12 +101,12 @@ final class AdapterLoader {
         for (Map.Entry<String, HostTensor> entry : tensors.entrySet()) {
             String key = entry.getKey();
             HostTensor tensor = entry.getValue();
-            if (placeByMethod(peft, key, tensor, file)) {
-                placed.add(key);
-                continue;
-            }
             String resolved = resolveKey(key, keys, model.encoderPrefix());
             if (resolved == null) {
+                if (placeByMethod(peft, key, tensor, file)) {
+                    placed.add(key);
+                    continue;
+                }
                 throw new ModelFormatException(file + ": tensor '" + key + "' maps to no parameter of the adapted model ("
                         + describe(peft, peftType) + "); the adapter's keys are " + sample(keys.keySet()));
             }

@@ -41,15 +41,15 @@ public interface PeftMethod {
      * prompt encoder as the one tensor {@code prompt_embeddings}, which prompt tuning copies into
      * its table and prefix tuning into its prefix (dropping the projection network, as HF builds
      * the encoder in inference mode). Called by the checkpoint loader after {@link #apply}, on the
-     * same model, for every tensor of the checkpoint before the loader maps it by key
-     * ({@code base_model.model.<path>} onto the parameter at {@code <path>} with the adapter name
-     * put back).
+     * same model, for every tensor whose key names none of the adapter's parameters (the loader
+     * places those itself: {@code base_model.model.<path>} onto the parameter at {@code <path>} with
+     * the adapter name put back).
      *
      * @param context the context {@link #apply} received
      * @param key the checkpoint key, e.g. {@code prompt_embeddings}
      * @param value the tensor, fp32, owned by the loader and closed after the call: copy, never keep
-     * @return whether this method placed the tensor; {@code false} (the default) lets the loader map
-     *     it by key
+     * @return whether this method placed the tensor; {@code false} (the default) makes the loader
+     *     report a key that maps to no parameter
      * @throws IllegalArgumentException if the tensor is this method's but its shape does not fit the
      *     model, naming the key and both shapes
      */

@@ -34,7 +34,7 @@ class AtomicDirectoryKillTest {
         int interrupted = 0;
         List<Long> versions = new ArrayList<>();
         for (int kill = 0; kill < 50; kill++) {
-            Process child = new ProcessBuilder(javaExecutable(), "-cp", System.getProperty("java.class.path"),
+            Process child = new ProcessBuilder(javaExecutable(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m", "-cp", System.getProperty("java.class.path"),
                     CheckpointWriterChild.class.getName(), folder.toString(), Long.toString(last + 1))
                     .redirectErrorStream(true).start();
             try (var out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
