@@ -238,6 +238,26 @@ class LoraHfCheckpointTest {
     }
 
     @Test
+    void theTrainerUpdatesEveryTensorOfAnAdapterLoadedForTraining(@TempDir Path dir) throws IOException {
+        write(dir, hfConfig("SEQ_CLS"), hfTensors(ROOT, 4, true, 10));
+        try (PeftModel peft = runtime.fromPretrained(TinyBert.create(manager, TaskType.SEQ_CLS), dir, true)) {
+            Map<String, HostTensor> before = peft.adapterWeights();
+            Map<String, HostTensor> encoderBefore = peft.baseModel().encoderWeights();
+            dev.peft4j.core.train.Trainer.builder().setModel(peft).setTokenizer(tokenizer)
+                    .setRecipe(TinyTask.recipe(1e-2, 1, 16, 7, 1)).optProgressBar(false).build()
+                    .train(TinyTask.examples(1, 32), TinyTask.examples(2, 16));
+            Map<String, HostTensor> after = peft.adapterWeights();
+            assertThat(after.keySet()).isEqualTo(before.keySet());
+            before.forEach((key, tensor) -> assertThat(after.get(key)).as("trained " + key).isNotEqualTo(tensor));
+            encoderBefore.forEach((key, tensor) -> {
+                if (!key.contains("lora_")) {
+                    assertThat(peft.baseModel().encoderWeights().get(key)).as("frozen " + key).isEqualTo(tensor);
+                }
+            });
+        }
+    }
+
+    @Test
     void aTensorOfAnotherBaseModelNamesTheKeyAndBothShapes(@TempDir Path dir) throws IOException {
         Map<String, HostTensor> tensors = hfTensors(ROOT, 4, true, 5);
         tensors.put(ROOT + "0.attention.self.query.lora_A.weight", new HostTensor(new long[] {4, 8}, new float[32]));
