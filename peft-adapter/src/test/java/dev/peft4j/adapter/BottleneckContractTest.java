@@ -65,4 +65,11 @@ class BottleneckContractTest extends PeftMethodContractTest {
     protected boolean isMethodParameter(String path) {
         return path.matches(".*\\.adapters\\.default\\.adapter_(down|up)\\.(weight|bias)");
     }
+
+    /** Every placement. */
+    @Override
+    protected List<PeftConfig> roundTripConfigs() {
+        return java.util.Arrays.stream(BottleneckPlacement.values())
+                .map(placement -> (PeftConfig) BottleneckConfig.of(placement).withWidth(4, null)).toList();
+    }
 }

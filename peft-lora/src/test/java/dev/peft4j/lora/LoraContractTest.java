@@ -74,4 +74,12 @@ class LoraContractTest extends PeftMethodContractTest {
     protected boolean isMethodParameter(String path) {
         return path.matches(".*\\.lora_[AB]\\.default\\.weight");
     }
+
+    /** Plain LoRA, rsLoRA, {@code bias: all} (base biases saved too) and a rank pattern. */
+    @Override
+    protected List<PeftConfig> roundTripConfigs() {
+        return List.of(preset(false),
+                LoraConfig.builder().r(4).loraAlpha(8).targetModules("query", "value", "dense").useRslora(true).build(),
+                LoraConfig.builder().r(2).targetModules("key").bias(LoraConfig.Bias.ALL).rankPattern(java.util.Map.of("layer.1", 3)).build());
+    }
 }

@@ -16,6 +16,7 @@ import dev.peft4j.core.model.ModuleBlock;
 import dev.peft4j.core.model.PromptEncoder;
 import dev.peft4j.core.spi.AdapterSwitch;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -109,6 +110,35 @@ public final class PrefixEncoder extends ModuleBlock implements PromptEncoder {
             NDArray out = flat(new ParameterStore(scope, false), scope, false, null);
             return new HostTensor(out.getShape().getShape(), out.toFloatArray());
         }
+    }
+
+    /**
+     * Sets the prefix from HF's saved {@code prompt_embeddings} {@code (P, layers * 2 * d)}. With a
+     * projection network the prefix becomes the table itself and the network is dropped, as HF
+     * PEFT builds a {@code PrefixEncoder} in inference mode ({@code Embedding(P, layers * 2 * d)},
+     * no {@code transform}): the saved prefix is the projection's output.
+     *
+     * @param value the saved prefix, fp32; copied
+     * @throws IllegalArgumentException if its shape is not {@code (P, layers * 2 * d)}
+     */
+    void loadPromptEmbeddings(NDArray value) {
+        int width = 2 * numLayers * heads * headSize;
+        long[] expected = {numVirtualTokens, width};
+        if (!Arrays.equals(expected, value.getShape().getShape())) {
+            throw new IllegalArgumentException("tensor 'prompt_embeddings' has shape " + Arrays.toString(value.getShape().getShape())
+                    + ", prefix tuning on this model expects (num_virtual_tokens, num_layers * 2 * token_dim) = "
+                    + Arrays.toString(expected) + "; was the adapter trained on another base model?");
+        }
+        Embedding embedding = (Embedding) child("embedding");
+        if (childNames().contains("transform")) {
+            NDArray old = embedding.weight().getArray();
+            Embedding table = new Embedding(numVirtualTokens, width);
+            table.initialize(old.getManager(), DataType.FLOAT32);
+            replaceChild("embedding", table);
+            removeChild("transform");
+            embedding = table;
+        }
+        embedding.weight().getArray().set(value.toFloatArray());
     }
 
     @Override

@@ -1,5 +1,8 @@
 package dev.peft4j.prefix;
 
+import ai.djl.ndarray.NDArray;
+import dev.peft4j.core.io.AdapterKeys;
+
 import ai.djl.ndarray.types.DataType;
 import dev.peft4j.core.model.TransformerModel;
 import dev.peft4j.core.spi.InjectionContext;
@@ -19,6 +22,7 @@ import java.util.Objects;
 public final class PrefixTuningMethod implements PeftMethod {
 
     private PrefixTuningConfig config;
+    private PrefixEncoder encoder;
 
     /**
      * @param config the configuration
@@ -47,6 +51,21 @@ public final class PrefixTuningMethod implements PeftMethod {
         PrefixEncoder encoder = new PrefixEncoder(resolved, model.adapterSwitch());
         encoder.initialize(model.manager(), DataType.FLOAT32);
         model.attachPromptEncoder(context.adapterName(), encoder);
+        this.encoder = encoder;
         config = resolved;
+    }
+
+    /**
+     * Places HF's {@code prompt_embeddings} into the attached encoder ({@link PrefixEncoder#loadPromptEmbeddings}).
+     *
+     * @throws IllegalArgumentException if the tensor's shape does not fit the model
+     */
+    @Override
+    public boolean loadCheckpointTensor(InjectionContext context, String key, NDArray value) {
+        if (!AdapterKeys.PROMPT_EMBEDDINGS.equals(key) || encoder == null) {
+            return false;
+        }
+        encoder.loadPromptEmbeddings(value);
+        return true;
     }
 }

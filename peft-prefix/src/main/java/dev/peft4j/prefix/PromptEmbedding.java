@@ -14,6 +14,7 @@ import dev.peft4j.core.model.ModuleBlock;
 import dev.peft4j.core.model.PromptEncoder;
 import dev.peft4j.core.model.SoftPrompt;
 import dev.peft4j.core.spi.AdapterSwitch;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -66,6 +67,22 @@ public final class PromptEmbedding extends ModuleBlock implements PromptEncoder 
     public HostTensor promptEmbeddings() {
         NDArray weight = ((Embedding) child("embedding")).weight().getArray();
         return new HostTensor(weight.getShape().getShape(), weight.toFloatArray());
+    }
+
+    /**
+     * Sets the table from HF's saved {@code prompt_embeddings}.
+     *
+     * @param value {@code (num_virtual_tokens, token_dim)}, fp32; copied
+     * @throws IllegalArgumentException if the shape differs
+     */
+    void loadPromptEmbeddings(NDArray value) {
+        long[] expected = {numVirtualTokens, tokenDim};
+        if (!Arrays.equals(expected, value.getShape().getShape())) {
+            throw new IllegalArgumentException("tensor 'prompt_embeddings' has shape " + Arrays.toString(value.getShape().getShape())
+                    + ", prompt tuning on this model expects (num_virtual_tokens, token_dim) = " + Arrays.toString(expected)
+                    + "; was the adapter trained on another base model?");
+        }
+        ((Embedding) child("embedding")).weight().getArray().set(value.toFloatArray());
     }
 
     @Override

@@ -1,5 +1,8 @@
 package dev.peft4j.prefix;
 
+import ai.djl.ndarray.NDArray;
+import dev.peft4j.core.io.AdapterKeys;
+
 import dev.peft4j.core.model.Embedding;
 import dev.peft4j.core.model.TransformerModel;
 import dev.peft4j.core.spi.InjectionContext;
@@ -19,6 +22,7 @@ import java.util.Objects;
 public final class PromptTuningMethod implements PeftMethod {
 
     private PromptTuningConfig config;
+    private PromptEmbedding encoder;
 
     /**
      * @param config the configuration
@@ -48,6 +52,21 @@ public final class PromptTuningMethod implements PeftMethod {
                 PromptTuningInitializers.of(config, words, context.textEncoder()), model.adapterSwitch());
         encoder.initialize(model.manager(), words.weight().getArray().getDataType());
         model.attachPromptEncoder(context.adapterName(), encoder);
+        this.encoder = encoder;
         config = config.resolvedFor(shape);
+    }
+
+    /**
+     * Places HF's {@code prompt_embeddings} into the attached encoder ({@link PromptEmbedding#loadPromptEmbeddings}).
+     *
+     * @throws IllegalArgumentException if the tensor's shape does not fit the model
+     */
+    @Override
+    public boolean loadCheckpointTensor(InjectionContext context, String key, NDArray value) {
+        if (!AdapterKeys.PROMPT_EMBEDDINGS.equals(key) || encoder == null) {
+            return false;
+        }
+        encoder.loadPromptEmbeddings(value);
+        return true;
     }
 }

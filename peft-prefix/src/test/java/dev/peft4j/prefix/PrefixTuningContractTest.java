@@ -62,4 +62,10 @@ class PrefixTuningContractTest extends PeftMethodContractTest {
     protected boolean isMethodParameter(String path) {
         return path.equals("bert.prompt_encoder.default.embedding.weight");
     }
+
+    /** Without and with the projection network (HF saves its output, the prefix). */
+    @Override
+    protected List<PeftConfig> roundTripConfigs() {
+        return List.of(tinyConfig(), PrefixTuningConfig.defaults().withNumVirtualTokens(3).withPrefixProjection(true, 8));
+    }
 }

@@ -1,5 +1,8 @@
 package dev.peft4j.core.io;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -32,5 +35,41 @@ public final class AdapterKeys {
         String key = parameterPath.replaceAll("(^|\\.)modules_to_save\\." + quoted + "\\.", "$1");
         key = key.replaceAll("\\." + quoted + "(?=\\.|$)", "");
         return PREFIX + key;
+    }
+
+    /**
+     * HF PEFT's key for a parameter, removing the adapter name only where the adapter put it: a
+     * path segment equal to the adapter's name (and a {@code modules_to_save} segment right before
+     * one) is dropped only if the path up to it is not part of the base model. So base modules
+     * named {@code default}, {@code lora_A} or {@code weight} keep their names, where the plain
+     * string rule of {@link #toCheckpointKey(String, String)} (and HF's {@code str.replace}) would
+     * cut them.
+     *
+     * @param parameterPath a dotted parameter path in the adapted model
+     * @param adapterName the adapter whose parameters are saved
+     * @param inBaseModel whether a dotted path (a module or a parameter) exists in the base model
+     *     before the adapter was injected
+     * @return the HF PEFT checkpoint key
+     */
+    public static String toCheckpointKey(String parameterPath, String adapterName, Predicate<String> inBaseModel) {
+        String[] segments = parameterPath.split("\\.");
+        List<String> kept = new ArrayList<>(segments.length);
+        StringBuilder prefix = new StringBuilder();
+        for (int i = 0; i < segments.length; i++) {
+            String segment = segments[i];
+            if (i > 0) {
+                prefix.append('.');
+            }
+            prefix.append(segment);
+            boolean added = !inBaseModel.test(prefix.toString());
+            boolean adapterSegment = segment.equals(adapterName);
+            boolean savedCopy = segment.equals("modules_to_save") && i + 1 < segments.length
+                    && segments[i + 1].equals(adapterName);
+            if (added && (adapterSegment || savedCopy)) {
+                continue;
+            }
+            kept.add(segment);
+        }
+        return PREFIX + String.join(".", kept);
     }
 }

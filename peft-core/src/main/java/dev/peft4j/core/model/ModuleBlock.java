@@ -101,6 +101,19 @@ public abstract class ModuleBlock extends AbstractBaseBlock {
     }
 
     /**
+     * Removes a child (e.g. a network that a loaded checkpoint makes unnecessary).
+     *
+     * @param name the child's name
+     * @return the removed block
+     * @throws IllegalArgumentException if there is no such child
+     */
+    protected final Block removeChild(String name) {
+        Block old = child(name);
+        children.remove(name);
+        return old;
+    }
+
+    /**
      * A direct parameter by name.
      *
      * @param name the parameter's name

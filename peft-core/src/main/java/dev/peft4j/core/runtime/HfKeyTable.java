@@ -23,7 +23,7 @@ final class HfKeyTable {
     /** Keys of HF's base {@code PeftConfig} that only record provenance or the runtime mode. */
     static final Set<String> COMMON_INFORMATIONAL = Set.of(
             "task_type", "base_model_name_or_path", "revision", "inference_mode", "auto_mapping",
-            "peft_version");
+            "peft_version", AdapterConfigJson.PROVENANCE);
 
     /** Keys HF PEFT writes for several tuners, with the value that asks for no behaviour. */
     static final Map<String, Object> COMMON_DEFAULTS = commonDefaults();

@@ -162,6 +162,11 @@ public final class PeftConfigs {
         });
     }
 
+    /** @return this reader's mapper (sorted keys, snake_case); shared, do not reconfigure */
+    ObjectMapper mapper() {
+        return mapper;
+    }
+
     private PeftConfig read(String json, boolean hf) {
         ObjectNode tree = parseObject(json);
         PeftMethodProvider<?> provider = providerOf(tree);

@@ -2,7 +2,9 @@ package dev.peft4j.core.runtime;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Parameter;
+import dev.peft4j.core.io.AdapterCheckpoint;
 import dev.peft4j.core.io.AdapterKeys;
+import dev.peft4j.core.io.CheckpointPaths;
 import dev.peft4j.core.io.HostTensor;
 import dev.peft4j.core.model.AdapterToggle;
 import dev.peft4j.core.model.DropoutSeed;
@@ -17,6 +19,8 @@ import dev.peft4j.core.spi.PeftMethod;
 import dev.peft4j.core.spi.TextEncoder;
 import dev.peft4j.core.target.ModulesToSaveWrapper;
 import dev.peft4j.core.target.TargetResolver;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,12 +42,19 @@ public final class PeftModel implements AutoCloseable {
 
     private final TransformerModel model;
     private final PeftMethod method;
+    private final InjectionContext context;
     private final List<String> savedModules;
+    private final AdapterParameterIndex index;
+    private final PeftConfigs configs;
 
-    private PeftModel(TransformerModel model, PeftMethod method, List<String> savedModules) {
+    private PeftModel(TransformerModel model, PeftMethod method, InjectionContext context, List<String> savedModules,
+            AdapterParameterIndex index, PeftConfigs configs) {
         this.model = model;
         this.method = method;
+        this.context = context;
         this.savedModules = List.copyOf(savedModules);
+        this.index = index;
+        this.configs = configs;
     }
 
     /**
@@ -73,26 +84,44 @@ public final class PeftModel implements AutoCloseable {
      * @throws IllegalArgumentException if the config does not fit the model
      */
     public static PeftModel adapt(TransformerModel model, PeftMethod method, ConfigOrigin origin, TextEncoder textEncoder) {
+        return adapt(model, method, new InjectionContext(model, InjectionContext.DEFAULT_ADAPTER, origin, textEncoder), null);
+    }
+
+    /**
+     * Adapts {@code model} in place: freezes the base, lets the method inject its blocks, wraps
+     * {@code modules_to_save}.
+     *
+     * @param model the base model; from now on owned by the returned {@link PeftModel}
+     * @param method the method bound to its config
+     * @param context the model, the adapter's name (checked by {@link CheckpointPaths#requireAdapterName}),
+     *     the config's origin and the tokenizer
+     * @param configs the runtime's config writer, which {@link #savePretrained} needs; {@code null} if not saved
+     * @return the adapted model
+     * @throws IllegalArgumentException if the config does not fit the model or the adapter name is not allowed
+     */
+    static PeftModel adapt(TransformerModel model, PeftMethod method, InjectionContext context, PeftConfigs configs) {
+        String adapterName = CheckpointPaths.requireAdapterName(context.adapterName());
+        var base = AdapterParameterIndex.BaseSnapshot.of(model);
         if (method.freezesBaseModel()) {
             model.root().freezeParameters(true);
         }
-        method.apply(new InjectionContext(model, InjectionContext.DEFAULT_ADAPTER, origin, textEncoder));
+        method.apply(context);
         List<String> saved = new ArrayList<>();
         if (method.freezesBaseModel()) {
-            for (String path : TargetResolver.resolveModulesToSave(model, method.config().modulesToSave(), origin)) {
-                wrapForSaving(model, path);
+            for (String path : TargetResolver.resolveModulesToSave(model, method.config().modulesToSave(), context.origin())) {
+                wrapForSaving(model, path, adapterName);
                 saved.add(path);
             }
             if (model.taskType() == TaskType.SEQ_CLS && !saved.contains(CLASSIFIER)) {
-                wrapForSaving(model, CLASSIFIER);
+                wrapForSaving(model, CLASSIFIER, adapterName);
                 saved.add(CLASSIFIER);
             }
         }
-        return new PeftModel(model, method, saved);
+        return new PeftModel(model, method, context, saved, AdapterParameterIndex.after(model, adapterName, base), configs);
     }
 
-    private static void wrapForSaving(TransformerModel model, String path) {
-        var wrapper = new ModulesToSaveWrapper(model.module(path), InjectionContext.DEFAULT_ADAPTER, model.adapterSwitch());
+    private static void wrapForSaving(TransformerModel model, String path, String adapterName) {
+        var wrapper = new ModulesToSaveWrapper(model.module(path), adapterName, model.adapterSwitch());
         model.replaceModule(path, wrapper);
     }
 
@@ -157,27 +186,97 @@ public final class PeftModel implements AutoCloseable {
     }
 
     /**
-     * The adapter's tensors as HF PEFT saves them: every trainable parameter, keyed by
-     * {@link AdapterKeys#toCheckpointKey} ({@code base_model.model.<path>}, adapter name removed),
-     * except that a prompt-learning encoder's parameters are saved as the one tensor
-     * {@link AdapterKeys#PROMPT_EMBEDDINGS} ({@link PromptEncoder#promptEmbeddings()}, HF's
-     * {@code get_prompt_embedding_to_save}).
+     * The adapter's tensors as HF PEFT saves them ({@code get_peft_model_state_dict}): every
+     * parameter of the adapter (what the method created, the {@code modules_to_save} copies, base
+     * parameters it left trainable), keyed by
+     * {@link AdapterKeys#toCheckpointKey(String, String, java.util.function.Predicate)}
+     * ({@code base_model.model.<path>}, adapter name removed), except that a prompt-learning
+     * encoder's parameters are saved as the one tensor {@link AdapterKeys#PROMPT_EMBEDDINGS}
+     * ({@link PromptEncoder#promptEmbeddings()}, HF's {@code get_prompt_embedding_to_save}). The
+     * same tensors whether the adapter is trainable or was loaded for inference.
      *
      * @return fp32 host tensors in model order
      */
     public Map<String, HostTensor> adapterWeights() {
+        return adapterWeights(false);
+    }
+
+    /**
+     * As {@link #adapterWeights()}, optionally with a prompt encoder's raw parameters instead of
+     * {@code prompt_embeddings} (see {@link SaveOptions#promptEncoderParameters()}).
+     *
+     * @param promptEncoderParameters whether to save a prompt encoder's parameters by key
+     * @return fp32 host tensors in model order
+     */
+    public Map<String, HostTensor> adapterWeights(boolean promptEncoderParameters) {
         Map<String, HostTensor> out = new LinkedHashMap<>();
-        Map<String, PromptEncoder> prompts = model.promptEncoders();
-        prompts.values().forEach(encoder -> out.put(AdapterKeys.PROMPT_EMBEDDINGS, encoder.promptEmbeddings()));
-        trainableParameters().forEach((path, parameter) -> {
-            if (prompts.keySet().stream().anyMatch(prompt -> path.startsWith(prompt + "."))) {
-                return;
-            }
-            var array = parameter.getArray();
-            out.put(AdapterKeys.toCheckpointKey(path, InjectionContext.DEFAULT_ADAPTER),
-                    new HostTensor(array.getShape().getShape(), array.toFloatArray()));
+        if (!promptEncoderParameters) {
+            model.promptEncoders().values().forEach(encoder -> out.put(AdapterKeys.PROMPT_EMBEDDINGS, encoder.promptEmbeddings()));
+        }
+        Map<String, Parameter> parameters = index.parameters();
+        index.checkpointKeys(promptEncoderParameters).forEach((key, path) -> {
+            var array = parameters.get(path).getArray();
+            out.put(key, new HostTensor(array.getShape().getShape(), array.toFloatArray()));
         });
         return out;
+    }
+
+    /**
+     * HF PEFT's {@code save_pretrained(dir)} in HF's format: {@code adapter_config.json} and
+     * {@code adapter_model.safetensors} ({@link #adapterWeights()}) in {@code dir}, or, for an adapter
+     * not named {@code default}, in {@code dir/<adapter name>/}. The adapter folder is written with
+     * {@link AdapterCheckpoint#write} (staging folder, atomic replace): it is replaced as a whole,
+     * and a crash leaves the previous folder or the new one.
+     *
+     * @param dir the output folder
+     * @return the adapter folder written
+     * @throws IOException if writing fails
+     * @throws IllegalStateException if this model was not created through a {@link PeftRuntime}
+     */
+    public Path savePretrained(Path dir) throws IOException {
+        return savePretrained(dir, SaveOptions.defaults());
+    }
+
+    /**
+     * As {@link #savePretrained(Path)}, with the base model's name and the choice of tensors.
+     *
+     * @param dir the output folder
+     * @param options {@code base_model_name_or_path}, and whether a prompt encoder's raw parameters
+     *     are saved (training checkpoints) instead of HF's {@code prompt_embeddings}
+     * @return the adapter folder written
+     * @throws IOException if writing fails
+     * @throws IllegalStateException if this model was not created through a {@link PeftRuntime}
+     */
+    public Path savePretrained(Path dir, SaveOptions options) throws IOException {
+        if (configs == null) {
+            throw new IllegalStateException("this PeftModel was adapted without a PeftRuntime; create it with "
+                    + "PeftRuntime.getPeftModel to save it");
+        }
+        Path folder = InjectionContext.DEFAULT_ADAPTER.equals(adapterName()) ? dir
+                : CheckpointPaths.resolveInside(dir, adapterName(), "adapter folder");
+        String json = AdapterConfigJson.of(configs.mapper(), configs.writeConfig(config()), model.taskType(), options);
+        AdapterCheckpoint.write(folder, json, adapterWeights(options.promptEncoderParameters()), Map.of("format", "pt"));
+        return folder;
+    }
+
+    /** @return the adapter's name ({@code default} unless named) */
+    public String adapterName() {
+        return context.adapterName();
+    }
+
+    /** @return the method applied (its {@link PeftMethod#loadCheckpointTensor} places saved tensors) */
+    PeftMethod method() {
+        return method;
+    }
+
+    /** @return the context the method was applied with */
+    InjectionContext context() {
+        return context;
+    }
+
+    /** @return which parameters are the adapter's, and their keys */
+    AdapterParameterIndex index() {
+        return index;
     }
 
     /** @return the number of trainable scalars */

@@ -7,8 +7,10 @@ import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.Module;
 import com.google.inject.TypeLiteral;
+import dev.peft4j.core.io.CheckpointPaths;
 import dev.peft4j.core.model.TransformerModel;
 import dev.peft4j.core.spi.ConfigOrigin;
+import dev.peft4j.core.spi.InjectionContext;
 import dev.peft4j.core.spi.KernelProvider;
 import dev.peft4j.core.spi.PeftConfig;
 import dev.peft4j.core.spi.PeftMethod;
@@ -249,7 +251,7 @@ public final class PeftRuntime {
      *     fit the model
      */
     public PeftModel getPeftModel(TransformerModel model, PeftConfig config, ConfigOrigin origin) {
-        return PeftModel.adapt(model, createMethod(config), origin);
+        return getPeftModel(model, config, origin, null);
     }
 
     /**
@@ -266,7 +268,86 @@ public final class PeftRuntime {
      *     fit the model
      */
     public PeftModel getPeftModel(TransformerModel model, PeftConfig config, ConfigOrigin origin, TextEncoder textEncoder) {
-        return PeftModel.adapt(model, createMethod(config), origin, textEncoder);
+        return getPeftModel(model, config, origin, textEncoder, InjectionContext.DEFAULT_ADAPTER);
+    }
+
+    /**
+     * As {@link #getPeftModel(TransformerModel, PeftConfig, ConfigOrigin, TextEncoder)} under an
+     * adapter name of the caller's (HF's {@code get_peft_model(model, config, adapter_name)}): module
+     * paths read {@code lora_A.<name>}, and {@link PeftModel#savePretrained} writes the adapter into
+     * the sub-folder {@code <dir>/<name>/}.
+     *
+     * @param model the base model; owned by the returned {@link PeftModel} from now on
+     * @param config a config of an installed method
+     * @param origin how strictly module entries are checked
+     * @param textEncoder the base model's tokenizer, or {@code null}
+     * @param adapterName letters, digits, {@code _} and {@code -} (see {@link CheckpointPaths#requireAdapterName})
+     * @return the adapted model
+     * @throws IllegalArgumentException if no installed method reads the config, it does not fit the
+     *     model, or the adapter name is not allowed
+     */
+    public PeftModel getPeftModel(TransformerModel model, PeftConfig config, ConfigOrigin origin, TextEncoder textEncoder,
+            String adapterName) {
+        CheckpointPaths.requireAdapterName(adapterName);
+        return PeftModel.adapt(model, createMethod(config), new InjectionContext(model, adapterName, origin, textEncoder), configs);
+    }
+
+    /**
+     * HF PEFT's {@code PeftModel.from_pretrained(model, dir, is_trainable=False)}: loads the adapter
+     * folder {@code dir} ({@code adapter_config.json} and {@code adapter_model.safetensors}, written
+     * by peft4j or by HF PEFT) onto {@code base} as adapter {@code default}, for inference: nothing
+     * is trainable. An interrupted save is finished or undone first ({@link dev.peft4j.core.io.AtomicDirectory#recover}).
+     *
+     * @param base the base model; owned by the returned {@link PeftModel}, and closed if loading fails
+     * @param dir the adapter folder
+     * @return the adapted model
+     * @throws IOException if a file is missing ({@link java.io.FileNotFoundException}) or damaged, or the
+     *     checkpoint does not fit the model ({@link dev.peft4j.core.io.ModelFormatException}: the key and
+     *     both shapes, a key that maps to no parameter, a missing tensor)
+     * @throws InvalidConfigException if the config is invalid or names a {@code peft_type} no
+     *     installed method provides (listing the installed ones), prefixed with the file
+     */
+    public PeftModel fromPretrained(TransformerModel base, Path dir) throws IOException {
+        return fromPretrained(base, dir, InjectionContext.DEFAULT_ADAPTER, false, null);
+    }
+
+    /**
+     * As {@link #fromPretrained(TransformerModel, Path)}, for inference or for training.
+     *
+     * @param base the base model; owned by the returned {@link PeftModel}, and closed if loading fails
+     * @param dir the adapter folder
+     * @param isTrainable HF's {@code is_trainable}: {@code true} leaves the adapter's parameters
+     *     trainable (the optimizer sees them, as after {@link #getPeftModel}); {@code false} freezes all
+     * @return the adapted model
+     * @throws IOException as {@link #fromPretrained(TransformerModel, Path)}
+     * @throws InvalidConfigException as {@link #fromPretrained(TransformerModel, Path)}
+     */
+    public PeftModel fromPretrained(TransformerModel base, Path dir, boolean isTrainable) throws IOException {
+        return fromPretrained(base, dir, InjectionContext.DEFAULT_ADAPTER, isTrainable, null);
+    }
+
+    /**
+     * As {@link #fromPretrained(TransformerModel, Path, boolean)} for a named adapter: reads
+     * {@code dir/<adapterName>/} (where {@link PeftModel#savePretrained} writes it) unless the name
+     * is {@code default}, which reads {@code dir}; with the base model's tokenizer for methods whose
+     * initialisation needs it (prompt tuning's {@code TEXT}).
+     *
+     * @param base the base model; owned by the returned {@link PeftModel}, and closed if loading fails
+     * @param dir the output folder
+     * @param adapterName letters, digits, {@code _} and {@code -}
+     * @param isTrainable whether the adapter's parameters stay trainable
+     * @param textEncoder the base model's tokenizer, or {@code null}
+     * @return the adapted model
+     * @throws IOException as {@link #fromPretrained(TransformerModel, Path)}
+     * @throws InvalidConfigException as {@link #fromPretrained(TransformerModel, Path)}
+     * @throws IllegalArgumentException if the adapter name is not allowed
+     */
+    public PeftModel fromPretrained(TransformerModel base, Path dir, String adapterName, boolean isTrainable,
+            TextEncoder textEncoder) throws IOException {
+        CheckpointPaths.requireAdapterName(adapterName);
+        Path folder = InjectionContext.DEFAULT_ADAPTER.equals(adapterName) ? dir
+                : CheckpointPaths.resolveInside(dir, adapterName, "adapter folder");
+        return AdapterLoader.load(this, base, folder, adapterName, isTrainable, textEncoder);
     }
 
     /** @return the Guice injector holding the runtime's and every contributed binding */

@@ -1,5 +1,7 @@
 package dev.peft4j.core.spi;
 
+import ai.djl.ndarray.NDArray;
+
 /**
  * One PEFT method bound to its configuration: it adapts a model in place by wrapping or
  * inserting blocks (HF PEFT's {@code inject_adapter}).
@@ -31,5 +33,27 @@ public interface PeftMethod {
      */
     default boolean freezesBaseModel() {
         return true;
+    }
+
+    /**
+     * Places one tensor of a saved adapter that is not simply one of this method's parameters,
+     * HF PEFT's special cases in {@code set_peft_model_state_dict}: prompt learning saves its
+     * prompt encoder as the one tensor {@code prompt_embeddings}, which prompt tuning copies into
+     * its table and prefix tuning into its prefix (dropping the projection network, as HF builds
+     * the encoder in inference mode). Called by the checkpoint loader after {@link #apply}, on the
+     * same model, for every tensor whose key names none of the adapter's parameters (the loader
+     * places those itself: {@code base_model.model.<path>} onto the parameter at {@code <path>} with
+     * the adapter name put back).
+     *
+     * @param context the context {@link #apply} received
+     * @param key the checkpoint key, e.g. {@code prompt_embeddings}
+     * @param value the tensor, fp32, owned by the loader and closed after the call: copy, never keep
+     * @return whether this method placed the tensor; {@code false} (the default) makes the loader
+     *     report a key that maps to no parameter
+     * @throws IllegalArgumentException if the tensor is this method's but its shape does not fit the
+     *     model, naming the key and both shapes
+     */
+    default boolean loadCheckpointTensor(InjectionContext context, String key, NDArray value) {
+        return false;
     }
 }

@@ -34,6 +34,12 @@ import dev.peft4j.core.train.Trainer;
 import dev.peft4j.core.train.TrainingExample;
 import dev.peft4j.core.train.TrainingRecipe;
 import dev.peft4j.core.train.TrainingResult;
+import dev.peft4j.core.io.AdapterCheckpoint;
+import dev.peft4j.core.io.HostTensor;
+import dev.peft4j.core.runtime.SaveOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -46,6 +52,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The contract every PEFT method module runs (ARCHITECTURE.md: "the shared contract suite per
@@ -65,7 +72,11 @@ import org.junit.jupiter.api.TestInstance;
  *       adapter computes the base model (methods that freeze the base);</li>
  *   <li>in inference mode a padded batch gives each sentence's logits alone;</li>
  *   <li>a short run on {@link TinyTask} lowers the held-out loss and leaves every frozen parameter
- *       bit-identical.</li>
+ *       bit-identical;</li>
+ *   <li>every {@link #roundTripConfigs()} config survives {@code savePretrained} -> {@code fromPretrained}
+ *       into a fresh base with bit-equal logits, for inference (nothing trainable) and for training
+ *       (the adapter trainable), in HF's format and with a prompt encoder's raw parameters, and a
+ *       named adapter round-trips through its sub-folder.</li>
  * </ul>
  * One instance serves all tests of a subclass ({@link TestInstance.Lifecycle#PER_CLASS}).
  */
@@ -148,6 +159,15 @@ public abstract class PeftMethodContractTest {
      */
     protected PeftModel adapt(TransformerModel model, PeftConfig config) {
         return PeftRuntime.of(List.of(provider())).getPeftModel(model, config, ConfigOrigin.USER);
+    }
+
+    /**
+     * Hook: the configs whose checkpoints must round-trip (e.g. LoRA plain, rsLoRA and DoRA).
+     *
+     * @return {@link #tinyConfig()} by default
+     */
+    protected List<PeftConfig> roundTripConfigs() {
+        return List.of(tinyConfig());
     }
 
     @BeforeAll
@@ -337,6 +357,66 @@ public abstract class PeftMethodContractTest {
             });
             assertThat(trainable).as("trained parameters that moved")
                     .anyMatch(name -> maxAbsDifference(after.get(name), before.get(name)) > 0);
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> savedAdaptersLoadIntoAFreshBaseWithBitEqualOutputs(@TempDir Path dir) {
+        List<DynamicTest> tests = new ArrayList<>();
+        List<PeftConfig> configs = roundTripConfigs();
+        for (int c = 0; c < configs.size(); c++) {
+            PeftConfig config = configs.get(c);
+            for (boolean raw : new boolean[] {false, true}) {
+                for (boolean trainable : new boolean[] {false, true}) {
+                    Path folder = dir.resolve("config" + c + (raw ? "-raw" : "") + (trainable ? "-trainable" : ""));
+                    String name = PeftRuntime.of(List.of(provider())).writeConfig(config).replaceAll("\\s+", " ")
+                            + (raw ? ", raw parameters" : "") + (trainable ? ", trainable" : ", inference");
+                    tests.add(DynamicTest.dynamicTest(name, () -> roundTrip(config, folder, raw, trainable)));
+                }
+            }
+        }
+        return tests.stream();
+    }
+
+    private void roundTrip(PeftConfig config, Path folder, boolean raw, boolean trainable) throws IOException {
+        PeftRuntime runtime = PeftRuntime.of(List.of(provider()));
+        try (PeftModel saved = runtime.getPeftModel(TinyBert.create(manager, TaskType.SEQ_CLS), config, ConfigOrigin.USER)) {
+            ContractSupport.perturbTrainable(saved, 23, 0.05);
+            float[] expected = logits(saved, SENTENCES);
+            Map<String, HostTensor> weights = saved.adapterWeights(raw);
+            SaveOptions options = raw ? SaveOptions.defaults().withPromptEncoderParameters() : SaveOptions.defaults();
+            assertThat(saved.savePretrained(folder, options.withBaseModel("tiny-bert"))).isEqualTo(folder);
+            assertThat(AdapterCheckpoint.read(folder).weights().tensors()).isEqualTo(weights);
+            try (PeftModel loaded = runtime.fromPretrained(TinyBert.create(manager, TaskType.SEQ_CLS), folder, trainable)) {
+                assertThat(logits(loaded, SENTENCES)).as("logits after loading").containsExactly(expected);
+                assertThat(loaded.adapterWeights(raw)).as("tensors saved again").isEqualTo(weights);
+                if (!trainable) {
+                    assertThat(loaded.trainableParameterCount()).as("trainable after loading for inference").isZero();
+                } else if (raw || loaded.baseModel().promptEncoders().isEmpty()) {
+                    assertThat(loaded.trainableParameters().keySet()).as("trainable after loading for training")
+                            .isEqualTo(saved.trainableParameters().keySet());
+                } else {
+                    assertThat(loaded.trainableParameterCount()).as("trainable after loading for training").isPositive();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aNamedAdapterIsSavedInItsSubFolderAndLoadsFromThere(@TempDir Path dir) throws IOException {
+        PeftRuntime runtime = PeftRuntime.of(List.of(provider()));
+        try (PeftModel saved = runtime.getPeftModel(TinyBert.create(manager, TaskType.SEQ_CLS), tinyConfig(), ConfigOrigin.USER,
+                null, "sentiment")) {
+            ContractSupport.perturbTrainable(saved, 29, 0.05);
+            float[] expected = logits(saved, SENTENCES);
+            assertThat(saved.savePretrained(dir)).isEqualTo(dir.toAbsolutePath().normalize().resolve("sentiment"));
+            assertThat(Files.exists(dir.resolve("sentiment").resolve(AdapterCheckpoint.CONFIG_FILE))).isTrue();
+            assertThat(saved.adapterWeights().keySet()).noneMatch(key -> key.contains("sentiment"));
+            try (PeftModel loaded = runtime.fromPretrained(TinyBert.create(manager, TaskType.SEQ_CLS), dir, "sentiment",
+                    false, null)) {
+                assertThat(logits(loaded, SENTENCES)).containsExactly(expected);
+                assertThat(loaded.adapterName()).isEqualTo("sentiment");
+            }
         }
     }
 }

@@ -20,4 +20,18 @@ class AdapterKeysTest {
                 .as("only whole segments are removed")
                 .isEqualTo("base_model.model.embeddings.defaulted.weight");
     }
+
+    @Test
+    void removesOnlySegmentsTheAdapterAdded() {
+        var base = java.util.Set.of("encoder", "encoder.default", "encoder.default.lora_A", "encoder.default.lora_A.weight",
+                "encoder.modules_to_save", "encoder.modules_to_save.default", "encoder.modules_to_save.default.weight");
+        assertThat(AdapterKeys.toCheckpointKey("encoder.default.lora_A.lora_A.default.weight", "default", base::contains))
+                .isEqualTo("base_model.model.encoder.default.lora_A.lora_A.weight");
+        assertThat(AdapterKeys.toCheckpointKey("encoder.modules_to_save.default.weight", "default", base::contains))
+                .as("a base module that happens to be called modules_to_save").isEqualTo("base_model.model.encoder.modules_to_save.default.weight");
+        assertThat(AdapterKeys.toCheckpointKey("encoder.default.lora_A.modules_to_save.default.weight", "default", base::contains))
+                .isEqualTo("base_model.model.encoder.default.lora_A.weight");
+        assertThat(AdapterKeys.toCheckpointKey("encoder.default.lora_A.lora_magnitude_vector.default", "default", base::contains))
+                .isEqualTo("base_model.model.encoder.default.lora_A.lora_magnitude_vector");
+    }
 }

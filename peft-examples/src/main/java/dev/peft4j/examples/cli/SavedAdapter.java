@@ -1,0 +1,78 @@
+package dev.peft4j.examples.cli;
+
+import ai.djl.ndarray.NDManager;
+import dev.peft4j.core.io.AdapterCheckpoint;
+import dev.peft4j.core.io.BundledModel;
+import dev.peft4j.core.io.HostTensor;
+import dev.peft4j.core.model.SentenceTokenizer;
+import dev.peft4j.core.model.TaskType;
+import dev.peft4j.core.model.TransformerModel;
+import dev.peft4j.core.runtime.InvalidConfigException;
+import dev.peft4j.core.runtime.PeftModel;
+import dev.peft4j.core.runtime.PeftRuntime;
+import dev.peft4j.core.spi.InjectionContext;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A sequence-classification adapter folder as {@code peft eval} and {@code peft predict} use it:
+ * checked before the base model is loaded (a damaged or foreign folder fails in milliseconds), then
+ * loaded for inference onto a pretrained encoder with a head of the saved width.
+ */
+final class SavedAdapter {
+
+    static final String CLASSIFIER_KEY = "base_model.model.classifier.weight";
+
+    private final PeftRuntime runtime;
+    private final Path folder;
+    private final int numLabels;
+
+    private SavedAdapter(PeftRuntime runtime, Path folder, int numLabels) {
+        this.runtime = runtime;
+        this.folder = folder;
+        this.numLabels = numLabels;
+    }
+
+    /**
+     * Reads and checks the folder: both files present and intact, the config valid for an
+     * installed method, a classifier head saved.
+     *
+     * @param runtime the installed methods
+     * @param folder the adapter folder
+     * @return the checked adapter
+     * @throws IOException if a file is missing or damaged (the message names it)
+     * @throws InvalidConfigException if the config is invalid, prefixed with the file
+     * @throws IllegalArgumentException if the adapter has no classifier head
+     */
+    static SavedAdapter open(PeftRuntime runtime, Path folder) throws IOException {
+        AdapterCheckpoint.Contents contents = AdapterCheckpoint.read(folder);
+        try {
+            runtime.readHfConfig(contents.configJson());
+        } catch (InvalidConfigException e) {
+            throw new InvalidConfigException(folder.resolve(AdapterCheckpoint.CONFIG_FILE) + ": " + e.getMessage(), e);
+        }
+        HostTensor head = contents.weights().tensors().get(CLASSIFIER_KEY);
+        if (head == null || head.shape().length != 2) {
+            throw new IllegalArgumentException(folder + " holds no sequence-classification adapter: "
+                    + AdapterCheckpoint.WEIGHTS_FILE + " has no 2-D '" + CLASSIFIER_KEY + "' (train one with 'peft train')");
+        }
+        return new SavedAdapter(runtime, folder, Math.toIntExact(head.shape()[0]));
+    }
+
+    /** @return the number of classes of the saved head */
+    int numLabels() {
+        return numLabels;
+    }
+
+    /**
+     * @param base the pretrained encoder the adapter was trained on
+     * @param tokenizer its tokenizer
+     * @param manager the parent manager of the model
+     * @return the adapted model, for inference
+     * @throws IOException if the checkpoint does not fit the base model (the key and both shapes)
+     */
+    PeftModel load(BundledModel base, SentenceTokenizer tokenizer, NDManager manager) throws IOException {
+        TransformerModel model = TransformerModel.pretrainedBert(base.importWeights(), TaskType.SEQ_CLS, numLabels, manager);
+        return runtime.fromPretrained(model, folder, InjectionContext.DEFAULT_ADAPTER, false, tokenizer);
+    }
+}
