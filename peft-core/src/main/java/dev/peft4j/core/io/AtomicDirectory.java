@@ -118,6 +118,34 @@ public final class AtomicDirectory {
     }
 
     /**
+     * Runs {@link #recover} for every folder of {@code parent} that has a staging or aside folder
+     * beside it (e.g. {@code checkpoints/.step-40.staging} left by a crash while {@code step-40/}
+     * was written), so that no interrupted write outlives the next one.
+     *
+     * @param parent the folder holding the targets; a missing folder is not an error
+     * @throws IOException if listing, a rename or a delete fails
+     */
+    public static void recoverChildren(Path parent) throws IOException {
+        if (!Files.isDirectory(parent)) {
+            return;
+        }
+        List<Path> targets;
+        try (Stream<Path> entries = Files.list(parent)) {
+            targets = entries.map(entry -> entry.getFileName().toString())
+                    .filter(name -> name.startsWith("."))
+                    .map(name -> name.endsWith(STAGING_SUFFIX) ? name.substring(1, name.length() - STAGING_SUFFIX.length())
+                            : name.endsWith(ASIDE_SUFFIX) ? name.substring(1, name.length() - ASIDE_SUFFIX.length()) : "")
+                    .filter(name -> !name.isEmpty())
+                    .distinct()
+                    .map(parent::resolve)
+                    .toList();
+        }
+        for (Path target : targets) {
+            recover(target);
+        }
+    }
+
+    /**
      * @param target a folder
      * @return its staging folder, {@code <parent>/.<name>.staging}
      */
@@ -164,7 +192,7 @@ public final class AtomicDirectory {
      * @param folder the folder
      * @throws IOException if a delete fails
      */
-    static void deleteTree(Path folder) throws IOException {
+    public static void deleteTree(Path folder) throws IOException {
         if (!Files.exists(folder)) {
             return;
         }

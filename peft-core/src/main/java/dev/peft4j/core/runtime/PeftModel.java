@@ -254,9 +254,26 @@ public final class PeftModel implements AutoCloseable {
         }
         Path folder = InjectionContext.DEFAULT_ADAPTER.equals(adapterName()) ? dir
                 : CheckpointPaths.resolveInside(dir, adapterName(), "adapter folder");
-        String json = AdapterConfigJson.of(configs.mapper(), configs.writeConfig(config()), model.taskType(), options);
-        AdapterCheckpoint.write(folder, json, adapterWeights(options.promptEncoderParameters()), Map.of("format", "pt"));
+        AdapterCheckpoint.write(folder, adapterConfigJson(options), adapterWeights(options.promptEncoderParameters()),
+                Map.of("format", "pt"));
         return folder;
+    }
+
+    /**
+     * The {@code adapter_config.json} that {@link #savePretrained(Path, SaveOptions)} writes: the
+     * config in HF PEFT's keys plus {@code task_type}, {@code base_model_name_or_path},
+     * {@code inference_mode} and our provenance under {@code peft4j}.
+     *
+     * @param options {@code base_model_name_or_path} and the kind of tensors saved beside it
+     * @return pretty-printed JSON
+     * @throws IllegalStateException if this model was not created through a {@link PeftRuntime}
+     */
+    public String adapterConfigJson(SaveOptions options) {
+        if (configs == null) {
+            throw new IllegalStateException("this PeftModel was adapted without a PeftRuntime; create it with "
+                    + "PeftRuntime.getPeftModel to save it");
+        }
+        return AdapterConfigJson.of(configs.mapper(), configs.writeConfig(config()), model.taskType(), options);
     }
 
     /** @return the adapter's name ({@code default} unless named) */

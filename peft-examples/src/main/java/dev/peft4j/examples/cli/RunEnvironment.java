@@ -1,12 +1,12 @@
 package dev.peft4j.examples.cli;
 
 import ai.djl.engine.Engine;
+import dev.peft4j.core.runtime.PeftRuntime;
 import dev.peft4j.core.spi.KernelProvider;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
-import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * @param cores available processors
  * @param os operating system and architecture
  * @param gitCommit the checkout's commit, or {@code unknown}
- * @param kernelProviders every {@link KernelProvider} on the class path (e.g. {@code cuda}), whether
+ * @param kernelProviders every installed {@link KernelProvider} (e.g. {@code cuda}), whether
  *     it can run here and, if not, why
  */
 record RunEnvironment(String jdk, String djl, String engine, int cores, String os, String gitCommit,
@@ -36,7 +36,11 @@ record RunEnvironment(String jdk, String djl, String engine, int cores, String o
         }
     }
 
-    static RunEnvironment capture() {
+    /**
+     * @param runtime the run's runtime; its {@link PeftRuntime#kernelProviders()} are recorded
+     * @return this JVM's environment
+     */
+    static RunEnvironment capture(PeftRuntime runtime) {
         Engine engine = Engine.getInstance();
         return new RunEnvironment(
                 Runtime.version().toString(),
@@ -45,7 +49,7 @@ record RunEnvironment(String jdk, String djl, String engine, int cores, String o
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                 currentCommit(),
-                kernelStatuses(ServiceLoader.load(KernelProvider.class).stream().map(ServiceLoader.Provider::get).toList()));
+                kernelStatuses(runtime.kernelProviders()));
     }
 
     /** @return the providers' statuses, sorted by name */

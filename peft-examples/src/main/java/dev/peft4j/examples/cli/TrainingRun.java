@@ -11,6 +11,7 @@ import dev.peft4j.core.model.TaskType;
 import dev.peft4j.core.model.TransformerModel;
 import dev.peft4j.core.runtime.PeftModel;
 import dev.peft4j.core.runtime.PeftRuntime;
+import dev.peft4j.core.runtime.SaveOptions;
 import dev.peft4j.core.spi.ConfigOrigin;
 import dev.peft4j.core.spi.PeftConfig;
 import dev.peft4j.core.train.EpochMetrics;
@@ -85,8 +86,7 @@ final class TrainingRun {
             out.println(peft.trainableParametersLine());
             out.flush();
             ObjectMapper mapper = runtime.objectMapper();
-            String adapterConfig = AdapterConfigJson.of(mapper, runtime.writeConfig(peft.config()), TaskType.SEQ_CLS,
-                    AdapterConfigJson.MINILM_HUB_NAME);
+            String adapterConfig = peft.adapterConfigJson(SaveOptions.defaults().withBaseModel(BASE_MODEL.hubName()));
             Trainer.Builder trainer = Trainer.builder().setModel(peft).setTokenizer(tokenizer).setRecipe(recipe)
                     .optProgressBar(progressBar);
             if (checkpoints.save() != null) {
@@ -110,7 +110,7 @@ final class TrainingRun {
             }
             long adapterBytes = AdapterCheckpoint.save(output, adapterConfig, peft.adapterWeights(), Map.of("format", "pt"));
             TrainingReport report = TrainingReport.of(runtime, config, recipe, peft, result, loadSeconds, adapterBytes,
-                    RunEnvironment.capture(), resumeFrom == null ? null : resumeFrom.folder().toString());
+                    RunEnvironment.capture(runtime), resumeFrom == null ? null : resumeFrom.folder().toString());
             AtomicFiles.write(output.resolve("results.json"), mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
             out.printf(Locale.ROOT, "wall time %.1f s, median step %.1f ms, %.0f tokens/s; adapter (%,d bytes) and results.json in %s%n",
                     result.wallTime().toNanos() / 1e9, result.medianStepNanos() / 1e6, report.tokensPerSecond(), adapterBytes, output);

@@ -67,7 +67,7 @@ class EvalPredictCommandTest {
                 }
                 parameter.getArray().set(values);
             });
-            peft.savePretrained(adapter, SaveOptions.defaults().withBaseModel(AdapterConfigJson.MINILM_HUB_NAME));
+            peft.savePretrained(adapter, SaveOptions.defaults().withBaseModel(BundledModel.ALL_MINILM_L6_V2.hubName()));
             try (NDManager scope = manager.newSubManager(); var ignored = Autograd.noGrad()) {
                 probabilities = peft.forward(tokenizer.encode(TEXTS).toNDList(scope), false).head().softmax(1).toFloatArray();
             }

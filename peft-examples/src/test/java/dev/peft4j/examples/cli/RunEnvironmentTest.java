@@ -2,6 +2,7 @@ package dev.peft4j.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.peft4j.core.runtime.PeftRuntime;
 import dev.peft4j.core.spi.KernelProvider;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ class RunEnvironmentTest {
 
     @Test
     void theCudaProviderOnTheClassPathIsRecorded() {
-        List<RunEnvironment.KernelStatus> statuses = RunEnvironment.capture().kernelProviders();
+        List<RunEnvironment.KernelStatus> statuses = RunEnvironment.capture(PeftRuntime.discover()).kernelProviders();
         assertThat(statuses).extracting(RunEnvironment.KernelStatus::name).containsExactly("cuda");
         RunEnvironment.KernelStatus cuda = statuses.getFirst();
         // without a usable driver the reason says why; with one it is empty

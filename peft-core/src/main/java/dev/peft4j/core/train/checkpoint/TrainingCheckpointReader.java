@@ -3,6 +3,7 @@ package dev.peft4j.core.train.checkpoint;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.peft4j.core.io.AdapterCheckpoint;
+import dev.peft4j.core.io.AtomicDirectory;
 import dev.peft4j.core.io.HostTensor;
 import dev.peft4j.core.io.ModelFormatException;
 import dev.peft4j.core.io.safetensors.SafetensorsFile;
@@ -61,7 +62,7 @@ public final class TrainingCheckpointReader {
                     + abbreviate(name) + "'");
         }
         Path folder = checkpoints.resolve(name);
-        StagedFolder.recoverAside(folder);
+        AtomicDirectory.recover(folder);
         if (!Files.isDirectory(folder)) {
             throw new TrainingCheckpointException("training checkpoint pointer " + pointer + " names " + name
                     + ", which does not exist");

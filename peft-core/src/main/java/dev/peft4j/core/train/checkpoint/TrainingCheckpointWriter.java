@@ -2,6 +2,7 @@ package dev.peft4j.core.train.checkpoint;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.peft4j.core.io.AdapterCheckpoint;
+import dev.peft4j.core.io.AtomicDirectory;
 import dev.peft4j.core.io.AtomicFiles;
 import dev.peft4j.core.io.safetensors.SafetensorsWriter;
 import dev.peft4j.core.train.CheckpointSink;
@@ -20,13 +21,13 @@ import java.util.stream.Stream;
 /**
  * Writes each {@link TrainingSnapshot} as a versioned folder {@code step-N/} (layout in
  * {@link CheckpointLayout}) so that a crash at any point leaves a whole, loadable checkpoint:
- * the folder is written through a {@link StagedFolder} (staging folder beside it, every file
+ * the folder is written through a {@link AtomicDirectory} (staging folder beside it, every file
  * fsynced, then renamed into place), and only then is the {@code latest} pointer replaced
  * atomically ({@link AtomicFiles}: temporary file, fsync, rename, parent fsync).
  *
  * <p>With {@code save_total_limit} K &gt; 0 (HF {@code TrainingArguments.save_total_limit}) only
  * the K newest step folders are kept after each save, and never the one {@code latest} names.
- * Leftover staging folders of an earlier crash are deleted before each save.
+ * Folders an earlier crash left half-written are recovered ({@link AtomicDirectory#recoverChildren}) before each save.
  */
 public final class TrainingCheckpointWriter implements CheckpointSink {
 
@@ -55,9 +56,9 @@ public final class TrainingCheckpointWriter implements CheckpointSink {
     @Override
     public void save(TrainingSnapshot snapshot) throws IOException {
         Files.createDirectories(checkpoints);
-        StagedFolder.deleteLeftoverStaging(checkpoints);
+        AtomicDirectory.recoverChildren(checkpoints);
         String name = CheckpointLayout.stepFolderName(snapshot.state().globalStep());
-        StagedFolder.write(checkpoints.resolve(name), staging -> fill(staging, snapshot));
+        AtomicDirectory.write(checkpoints.resolve(name), staging -> fill(staging, snapshot));
         AtomicFiles.write(checkpoints.resolve(CheckpointLayout.LATEST), (name + "\n").getBytes(StandardCharsets.UTF_8));
         if (saveTotalLimit > 0) {
             pruneBeyondLimit(name);
@@ -93,7 +94,7 @@ public final class TrainingCheckpointWriter implements CheckpointSink {
         for (int i = saveTotalLimit; i < steps.size(); i++) {
             String name = CheckpointLayout.stepFolderName(steps.get(i));
             if (!name.equals(latest)) {
-                StagedFolder.deleteTree(checkpoints.resolve(name));
+                AtomicDirectory.deleteTree(checkpoints.resolve(name));
             }
         }
     }

@@ -58,7 +58,7 @@ class TrainingCheckpointCrashTest {
             long lowerBound = reported.get();
             reader.join();
             try (var entries = Files.list(dir)) {
-                if (entries.anyMatch(entry -> entry.getFileName().toString().contains(".staging-"))) {
+                if (entries.anyMatch(entry -> entry.getFileName().toString().endsWith(".staging"))) {
                     interruptedSaves++;
                 }
             }

@@ -77,7 +77,7 @@ class TrainingCheckpointFilesTest {
     @Test
     void aCrashBetweenTheTwoRenamesIsRecoveredOnLoad() throws IOException {
         save(0, 3);
-        Files.move(checkpoints().resolve("step-3"), checkpoints().resolve(".step-3.aside"));
+        Files.move(checkpoints().resolve("step-3"), checkpoints().resolve(".step-3.old"));
         TrainingCheckpoint recovered = TrainingCheckpointReader.load(run);
         SyntheticSnapshots.requireWhole(recovered, SIZE);
         assertThat(entries(checkpoints())).containsExactly("latest", "step-3");
@@ -86,7 +86,7 @@ class TrainingCheckpointFilesTest {
     @Test
     void leftoverStagingFoldersAreIgnoredThenDeleted() throws IOException {
         save(0, 3);
-        Path leftover = Files.createDirectories(checkpoints().resolve(".step-4.staging-123"));
+        Path leftover = Files.createDirectories(checkpoints().resolve(".step-4.staging"));
         Files.writeString(leftover.resolve("trainer_state.json"), "{\"global_st");
         assertThat(TrainingCheckpointReader.load(run).snapshot().state().globalStep()).isEqualTo(3);
         save(0, 4);
