@@ -2,6 +2,7 @@ package dev.peft4j.examples.cli;
 
 import ai.djl.ndarray.NDManager;
 import dev.peft4j.core.io.BundledModel;
+import dev.peft4j.core.io.onnx.ImportedBert;
 import dev.peft4j.core.model.SentenceTokenizer;
 import dev.peft4j.core.runtime.PeftModel;
 import dev.peft4j.core.runtime.PeftRuntime;
@@ -49,9 +50,10 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (batchSize <= 0 || maxLength <= 0 || (maxEvalSamples != null && maxEvalSamples <= 0)) {
-            throw new IllegalArgumentException("--batch-size, --max-length and --max-eval-samples must be > 0, got "
-                    + batchSize + ", " + maxLength + ", " + maxEvalSamples);
+        requirePositive("--batch-size", batchSize);
+        requirePositive("--max-length", maxLength);
+        if (maxEvalSamples != null) {
+            requirePositive("--max-eval-samples", maxEvalSamples);
         }
         BundledModel base = BundledModel.byName(modelName);
         SavedAdapter saved = SavedAdapter.open(PeftRuntime.discover(), adapter);
@@ -64,9 +66,11 @@ final class EvalCommand implements Callable<Integer> {
                 .limit(maxEvalSamples == null ? Long.MAX_VALUE : maxEvalSamples)
                 .map(row -> new TrainingExample(row.text(), row.label())).toList();
         PrintWriter out = spec.commandLine().getOut();
+        ImportedBert imported = base.importWeights();
+        MaxLength.require(base, imported, maxLength);
         try (NDManager manager = NDManager.newBaseManager();
                 SentenceTokenizer tokenizer = base.tokenizer(maxLength);
-                PeftModel peft = saved.load(base, tokenizer, manager)) {
+                PeftModel peft = saved.load(imported, tokenizer, manager)) {
             Evaluation evaluation = Evaluator.evaluate(peft, tokenizer, test, batchSize, saved.numLabels());
             out.printf(Locale.ROOT, "%s on %s: %d held-out sentences%n", adapter, base.modelName(), test.size());
             out.printf(Locale.ROOT, "accuracy %.4f | macro-F1 %.4f | loss %.4f%n", evaluation.accuracy(), evaluation.macroF1(),
@@ -74,5 +78,11 @@ final class EvalCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    private static void requirePositive(String option, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(option + " must be > 0, got " + value);
+        }
     }
 }

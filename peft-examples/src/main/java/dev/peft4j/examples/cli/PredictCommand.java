@@ -3,6 +3,7 @@ package dev.peft4j.examples.cli;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.peft4j.core.io.BundledModel;
+import dev.peft4j.core.io.onnx.ImportedBert;
 import dev.peft4j.core.model.SentenceTokenizer;
 import dev.peft4j.core.runtime.PeftModel;
 import dev.peft4j.core.runtime.PeftRuntime;
@@ -50,9 +51,11 @@ final class PredictCommand implements Callable<Integer> {
         List<String> labels = saved.numLabels() == RottenTomatoes.labelNames().size() ? RottenTomatoes.labelNames()
                 : java.util.stream.IntStream.range(0, saved.numLabels()).mapToObj(i -> "LABEL_" + i).toList();
         PrintWriter out = spec.commandLine().getOut();
+        ImportedBert imported = base.importWeights();
+        MaxLength.require(base, imported, maxLength);
         try (NDManager manager = NDManager.newBaseManager();
                 SentenceTokenizer tokenizer = base.tokenizer(maxLength);
-                PeftModel peft = saved.load(base, tokenizer, manager);
+                PeftModel peft = saved.load(imported, tokenizer, manager);
                 NDManager scope = manager.newSubManager();
                 var ignored = Autograd.noGrad()) {
             NDArray probabilities = peft.forward(tokenizer.encode(texts).toNDList(scope), false).head().softmax(1);

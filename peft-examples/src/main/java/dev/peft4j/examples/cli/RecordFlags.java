@@ -23,12 +23,25 @@ import picocli.CommandLine.ParseResult;
 /**
  * Command-line options generated from a record's JSON keys (a method's config, the training
  * recipe): every key becomes the same name in kebab-case ({@code lora_alpha -> --lora-alpha}), so
- * a new method gets its flags without CLI code. Values are read as JSON where they parse as JSON ({@code 8}, {@code true},
+ * a new method gets its flags without CLI code. A {@code --target-modules} value with regex
+ * metacharacters ({@code *+?()[]{}|^$\}) is a regex string full-matched against module paths, as an HF
+ * string; otherwise it is a list of names. Values are read as JSON where they parse as JSON ({@code 8}, {@code true},
  * {@code ["query","value"]}); list-valued keys also take comma-separated names
  * ({@code --target-modules query,value}); anything else is a string. Types are then checked by the
  * strict config reader, whose messages name the key.
  */
 final class RecordFlags {
+
+    /**
+     * Characters that make a {@code --target-modules} value a regex (HF: a string is full-matched
+     * against module paths), not a comma-separated list of names; {@code .} is left out since
+     * names may be dotted paths ({@code attention.self.query}).
+     */
+    private static final java.util.regex.Pattern REGEX_METACHARACTERS = java.util.regex.Pattern.compile("[*+?()\\[\\]{}|^$\\\\]");
+
+    private static final java.util.Set<Class<?>> WHOLE = java.util.Set.of(int.class, long.class, short.class, Integer.class,
+            Long.class, Short.class);
+    private static final java.util.Set<Class<?>> FRACTIONAL = java.util.Set.of(double.class, float.class, Double.class, Float.class);
 
     private final ObjectMapper mapper;
     private final String owner;
@@ -48,6 +61,11 @@ final class RecordFlags {
                 keyTypes.put(property.getName(), property.getPrimaryType());
             }
         }
+    }
+
+    /** @return the JSON keys, e.g. {@code lora_alpha} */
+    java.util.Set<String> keys() {
+        return keyTypes.keySet();
     }
 
     /** @return the option names, e.g. {@code --lora-alpha}, in key order */
@@ -86,19 +104,42 @@ final class RecordFlags {
             ParseResult result = parser.parseArgs(args.toArray(String[]::new));
             for (OptionSpec option : result.matchedOptions()) {
                 String key = keysByOption.get(option);
-                values.set(key, toJson(option.getValue(), keyTypes.get(key)));
+                values.set(key, toJson(key, option.getValue(), keyTypes.get(key)));
             }
         } catch (CommandLine.UnmatchedArgumentException e) {
             throw new IllegalArgumentException("unknown option(s) " + e.getUnmatched() + " for " + owner
                     + "; its options: " + optionNames());
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (an option of " + owner + ")");
         }
         return values;
     }
 
-    private JsonNode toJson(String raw, JavaType type) {
+    private JsonNode number(String key, String raw, boolean whole) {
+        try {
+            JsonNode parsed = mapper.readTree(raw);
+            if (parsed != null && parsed.isNumber() && (!whole || parsed.canConvertToLong() && parsed.isIntegralNumber())
+                    && Double.isFinite(parsed.asDouble())) {
+                return parsed;
+            }
+        } catch (JsonProcessingException notANumber) {
+            // reported below
+        }
+        throw new IllegalArgumentException(optionName(key) + " must be " + (whole ? "a whole number" : "a finite number")
+                + ", got " + raw);
+    }
+
+    private JsonNode toJson(String key, String raw, JavaType type) {
         boolean listLike = type.isCollectionLikeType() || type.hasRawClass(TargetModules.class);
         if (listLike && TargetModules.ALL_LINEAR.equals(raw)) {
             return TextNode.valueOf(raw);
+        }
+        if (type.hasRawClass(TargetModules.class) && REGEX_METACHARACTERS.matcher(raw).find() && !raw.startsWith("[")) {
+            return TextNode.valueOf(raw);
+        }
+        Class<?> rawClass = type.getRawClass();
+        if (WHOLE.contains(rawClass) || FRACTIONAL.contains(rawClass)) {
+            return number(key, raw, WHOLE.contains(rawClass));
         }
         try {
             JsonNode parsed = mapper.readTree(raw);

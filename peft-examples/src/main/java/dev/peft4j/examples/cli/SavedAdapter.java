@@ -2,7 +2,7 @@ package dev.peft4j.examples.cli;
 
 import ai.djl.ndarray.NDManager;
 import dev.peft4j.core.io.AdapterCheckpoint;
-import dev.peft4j.core.io.BundledModel;
+import dev.peft4j.core.io.onnx.ImportedBert;
 import dev.peft4j.core.io.HostTensor;
 import dev.peft4j.core.model.SentenceTokenizer;
 import dev.peft4j.core.model.TaskType;
@@ -12,6 +12,7 @@ import dev.peft4j.core.runtime.PeftModel;
 import dev.peft4j.core.runtime.PeftRuntime;
 import dev.peft4j.core.spi.InjectionContext;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -42,9 +43,16 @@ final class SavedAdapter {
      * @return the checked adapter
      * @throws IOException if a file is missing or damaged (the message names it)
      * @throws InvalidConfigException if the config is invalid, prefixed with the file
-     * @throws IllegalArgumentException if the adapter has no classifier head
+     * @throws IllegalArgumentException if the path is empty or a file, or the adapter has no classifier head
      */
     static SavedAdapter open(PeftRuntime runtime, Path folder) throws IOException {
+        if (folder.toString().isBlank()) {
+            throw new IllegalArgumentException("--adapter must name the adapter folder, got an empty path");
+        }
+        if (Files.isRegularFile(folder)) {
+            throw new IllegalArgumentException("--adapter " + folder + " is a file, not a folder; give the folder holding "
+                    + AdapterCheckpoint.CONFIG_FILE + " and " + AdapterCheckpoint.WEIGHTS_FILE);
+        }
         AdapterCheckpoint.Contents contents = AdapterCheckpoint.read(folder);
         try {
             runtime.readHfConfig(contents.configJson());
@@ -65,14 +73,14 @@ final class SavedAdapter {
     }
 
     /**
-     * @param base the pretrained encoder the adapter was trained on
+     * @param imported the pretrained encoder the adapter was trained on
      * @param tokenizer its tokenizer
      * @param manager the parent manager of the model
      * @return the adapted model, for inference
      * @throws IOException if the checkpoint does not fit the base model (the key and both shapes)
      */
-    PeftModel load(BundledModel base, SentenceTokenizer tokenizer, NDManager manager) throws IOException {
-        TransformerModel model = TransformerModel.pretrainedBert(base.importWeights(), TaskType.SEQ_CLS, numLabels, manager);
+    PeftModel load(ImportedBert imported, SentenceTokenizer tokenizer, NDManager manager) throws IOException {
+        TransformerModel model = TransformerModel.pretrainedBert(imported, TaskType.SEQ_CLS, numLabels, manager);
         return runtime.fromPretrained(model, folder, InjectionContext.DEFAULT_ADAPTER, false, tokenizer);
     }
 }

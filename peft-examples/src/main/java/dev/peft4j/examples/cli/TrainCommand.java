@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.peft4j.core.runtime.PeftRuntime;
 import dev.peft4j.core.spi.PeftConfig;
 import dev.peft4j.core.spi.PeftMethodProvider;
+import dev.peft4j.core.train.TrainerState;
 import dev.peft4j.core.train.TrainingRecipe;
 import dev.peft4j.core.train.checkpoint.TrainingCheckpoint;
 import dev.peft4j.core.train.checkpoint.TrainingCheckpointReader;
@@ -17,6 +18,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,8 +38,8 @@ import picocli.CommandLine.Unmatched;
  */
 @Command(name = "train", description = "Fine-tune MiniLM on the Rotten Tomatoes sentences with one PEFT method.",
         footer = {"", "Method options are the config's keys in kebab-case (e.g. --r 16 --lora-alpha 32 --target-modules query,value).",
-                "Recipe options: --lr --epochs --batch-size --max-length --seed --warmup-ratio --weight-decay --max-grad-norm",
-                "--gradient-accumulation-steps.",
+                "--target-modules takes names (comma-separated, exact or suffix match), all-linear, or a regex full-matched",
+                "against module paths when the value holds regex characters (*+?()[]{}|^$\\), e.g. '.*\\.(query|value)'.",
                 "Checkpoints: --save-steps N writes OUTPUT/checkpoints/step-N every N updates; --resume DIR continues exactly."})
 final class TrainCommand implements Callable<Integer> {
 
@@ -63,6 +65,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "Do not draw the progress bar.")
     private boolean noProgress;
 
+    @Option(names = "--progress", description = "Draw the progress bar even when standard output is not a terminal "
+            + "(by default it is drawn only on a terminal, so a redirected log does not collect every frame).")
+    private boolean progress;
+
     @Option(names = "--save-steps", description = "Write a training checkpoint (OUTPUT/checkpoints/step-N) every N updates "
             + "and at the end (default: none; a resumed run keeps the checkpoint's).")
     private Integer saveSteps;
@@ -80,9 +86,29 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (output != null) {
+            if (resume == null) {
+                OutputFolder.requireNewRun(output);
+            } else {
+                OutputFolder.requireWritable(output);
+            }
+        }
+        if (resume != null && Files.exists(resume) && !Files.isDirectory(resume)) {
+            throw new IllegalArgumentException("--resume " + resume + " is a file, not a folder; give a run's output folder, "
+                    + "its checkpoints folder, or one step-N folder");
+        }
         PeftRuntime runtime = PeftRuntime.discover();
         ObjectMapper mapper = runtime.objectMapper();
         TrainingCheckpoint checkpoint = resume == null ? null : TrainingCheckpointReader.load(resume);
+        if (checkpoint != null) {
+            TrainerState state = checkpoint.snapshot().state();
+            if (state.globalStep() >= state.totalSteps()) {
+                spec.commandLine().getOut().println("nothing to do: " + checkpoint.runFolder() + " already finished all "
+                        + state.totalSteps() + " updates");
+                spec.commandLine().getOut().flush();
+                return 0;
+            }
+        }
         RunSpec saved = checkpoint == null ? null : RunSpec.read(mapper, checkpoint);
         if (method == null && saved == null) {
             throw new IllegalArgumentException("--method is required (or --resume DIR to continue a run)");
@@ -98,7 +124,7 @@ final class TrainCommand implements Callable<Integer> {
         ObjectNode methodJson = saved != null ? saved.methodConfig().deepCopy() : TrainPreset.method(mapper, provider.peftType());
         ObjectNode recipeJson = saved != null ? saved.recipe().deepCopy() : TrainPreset.recipe(mapper, provider);
         if (configFile != null) {
-            mergeConfigFile(mapper, provider, recipeFlags, methodJson, recipeJson);
+            mergeConfigFile(mapper, provider, recipeFlags, methodFlags, methodJson, recipeJson);
         }
         List<String> recipeArgs = new ArrayList<>();
         List<String> methodArgs = new ArrayList<>();
@@ -122,10 +148,18 @@ final class TrainCommand implements Callable<Integer> {
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         RunSpec runSpec = steps == null ? null : new RunSpec(provider.alias(), provider.peftType(), methodJson, recipeJson,
                 trainLimit, evalLimit, TrainingRun.BASE_MODEL.modelName(), steps, limit);
-        TrainingRun run = new TrainingRun(runtime, config, recipe, folder, trainLimit, evalLimit, !noProgress,
+        TrainingRun run = new TrainingRun(runtime, config, recipe, folder, trainLimit, evalLimit, showProgress(),
                 new CheckpointPlan(runSpec, checkpoint));
         run.execute(spec.commandLine().getOut());
         return 0;
+    }
+
+    private boolean showProgress() {
+        if (noProgress) {
+            return false;
+        }
+        java.io.Console console = System.console();
+        return progress || console != null && console.isTerminal();
     }
 
     private static void requireCheckpointOptions(Integer steps, int limit) {
@@ -138,7 +172,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private void mergeConfigFile(ObjectMapper mapper, PeftMethodProvider<?> provider, RecordFlags recipeFlags,
-            ObjectNode methodJson, ObjectNode recipeJson) throws IOException {
+            RecordFlags methodFlags, ObjectNode methodJson, ObjectNode recipeJson) throws IOException {
         if (!Files.isRegularFile(configFile)) {
             throw new IllegalArgumentException("config file not found: " + configFile);
         }
@@ -152,6 +186,13 @@ final class TrainCommand implements Callable<Integer> {
                     + method + " (" + provider.peftType() + ")");
         }
         for (Map.Entry<String, JsonNode> field : file.properties()) {
+            String key = field.getKey();
+            if (!key.equals("peft_type") && !recipeFlags.keys().contains(key) && !methodFlags.keys().contains(key)) {
+                TreeSet<String> known = new TreeSet<>(methodFlags.keys());
+                known.addAll(recipeFlags.keys());
+                throw new IllegalArgumentException(configFile + ": unknown key '" + key + "' for " + provider.peftType()
+                        + " training; known: " + known);
+            }
             boolean recipeKey = recipeFlags.accepts(RecordFlags.optionName(field.getKey()));
             (recipeKey ? recipeJson : methodJson).set(field.getKey(), field.getValue());
         }

@@ -27,7 +27,8 @@ import java.util.List;
  * @param modelLoadSeconds seconds to import the weights and build the model
  * @param wallSeconds seconds of training and evaluation
  * @param medianStepMillis median optimizer-update time in milliseconds
- * @param tokensPerSecond training tokens per second of wall time
+ * @param tokensPerSecond training tokens of the updates this process ran divided by its wall time (a resumed run
+ *     counts only the updates after its checkpoint, since the wall time is only theirs)
  * @param adapterBytes size of {@code adapter_model.safetensors} + {@code adapter_config.json}
  * @param config the effective method config
  * @param recipe the effective training recipe
@@ -58,16 +59,19 @@ record TrainingReport(String method, String peftType, String baseModel, double a
     }
 
     static TrainingReport of(PeftRuntime runtime, PeftConfig config, TrainingRecipe recipe, PeftModel peft,
-            TrainingResult result, double loadSeconds, long adapterBytes, RunEnvironment environment, String resumedFrom) {
+            TrainingResult result, double loadSeconds, long adapterBytes, RunEnvironment environment, String resumedFrom,
+            long firstStep) {
         var provider = runtime.registry().byConfigType(config.getClass());
         EpochSummary last = EpochSummary.of(result.lastEpoch());
         double wall = result.wallTime().toNanos() / 1e9;
         long trainable = peft.trainableParameterCount();
         long all = peft.totalParameterCount();
+        long tokensThisProcess = result.logHistory().stream().filter(event -> event.step() >= firstStep)
+                .mapToLong(StepEvent::tokens).sum();
         return new TrainingReport(provider.alias(), provider.peftType(), TrainingRun.BASE_MODEL.modelName(),
                 last.accuracy(), last.macroF1(), last.evalLoss(), trainable, all, 100.0 * trainable / all,
                 result.epochs().stream().map(EpochSummary::of).toList(), result.steps(), result.tokensSeen(),
-                loadSeconds, wall, result.medianStepNanos() / 1e6, result.tokensSeen() / wall, adapterBytes,
+                loadSeconds, wall, result.medianStepNanos() / 1e6, tokensThisProcess / wall, adapterBytes,
                 config, recipe, environment, result.logHistory().stream().map(StepEvent::loss).toList(), resumedFrom);
     }
 }

@@ -74,6 +74,7 @@ final class TrainingRun {
         List<TrainingExample> test = examples(split.test(), maxEvalSamples);
         long loadStart = System.nanoTime();
         var imported = BASE_MODEL.importWeights();
+        MaxLength.require(BASE_MODEL, imported, recipe.maxLength());
         Engine.getInstance().setRandomSeed(Math.toIntExact(recipe.seed()));
         try (NDManager manager = NDManager.newBaseManager();
                 SentenceTokenizer tokenizer = BASE_MODEL.tokenizer(recipe.maxLength());
@@ -108,10 +109,17 @@ final class TrainingRun {
                         epoch.epoch() + 1, epoch.trainLoss(), epoch.evaluation().loss(), epoch.evaluation().accuracy(),
                         epoch.evaluation().metrics().macroF1());
             }
-            long adapterBytes = AdapterCheckpoint.save(output, adapterConfig, peft.adapterWeights(), Map.of("format", "pt"));
-            TrainingReport report = TrainingReport.of(runtime, config, recipe, peft, result, loadSeconds, adapterBytes,
-                    RunEnvironment.capture(runtime), resumeFrom == null ? null : resumeFrom.folder().toString());
-            AtomicFiles.write(output.resolve("results.json"), mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
+            long adapterBytes;
+            TrainingReport report;
+            try {
+                adapterBytes = AdapterCheckpoint.save(output, adapterConfig, peft.adapterWeights(), Map.of("format", "pt"));
+                report = TrainingReport.of(runtime, config, recipe, peft, result, loadSeconds, adapterBytes,
+                        RunEnvironment.capture(runtime), resumeFrom == null ? null : resumeFrom.folder().toString(),
+                        resumeFrom == null ? 0 : resumeFrom.snapshot().state().globalStep());
+                AtomicFiles.write(output.resolve("results.json"), mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
+            } catch (IOException e) {
+                throw IoErrors.cannotWrite(output, e);
+            }
             out.printf(Locale.ROOT, "wall time %.1f s, median step %.1f ms, %.0f tokens/s; adapter (%,d bytes) and results.json in %s%n",
                     result.wallTime().toNanos() / 1e9, result.medianStepNanos() / 1e6, report.tokensPerSecond(), adapterBytes, output);
             out.flush();

@@ -1,0 +1,53 @@
+package dev.peft4j.examples.cli;
+
+import dev.peft4j.core.train.checkpoint.CheckpointLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Checks a {@code peft train --output} folder before anything is loaded, so a run never trains for
+ * minutes and then fails to write, and never mixes its files with an earlier run's.
+ */
+final class OutputFolder {
+
+    private OutputFolder() {}
+
+    /**
+     * Accepts a folder that does not exist yet (its nearest existing ancestor must be a writable
+     * folder), an empty folder, or a folder of unrelated files.
+     *
+     * @param folder the output folder of a new run
+     * @throws IllegalArgumentException {@code cannot write to F: it is a file, not a folder}, {@code cannot write to F:
+     *     permission denied}, or {@code F holds a peft train run (results.json / checkpoints); use --resume F or another --output}
+     */
+    static void requireNewRun(Path folder) {
+        requireWritable(folder);
+        if (Files.isDirectory(folder) && (Files.exists(folder.resolve("results.json"))
+                || Files.exists(CheckpointLayout.checkpointsOf(folder)) || Files.exists(folder.resolve("adapter_config.json")))) {
+            throw new IllegalArgumentException(folder + " holds a peft train run (results.json / checkpoints); use --resume "
+                    + folder + " or another --output");
+        }
+    }
+
+    /**
+     * @param folder a folder to write into, existing or not
+     * @throws IllegalArgumentException {@code cannot write to F: <reason>}
+     */
+    static void requireWritable(Path folder) {
+        Path existing = folder.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return;
+        }
+        if (!Files.isDirectory(existing)) {
+            throw new IllegalArgumentException("cannot write to " + folder + ": "
+                    + (existing.equals(folder.toAbsolutePath()) ? "it is a file, not a folder" : existing + " is a file, not a folder"));
+        }
+        if (!Files.isWritable(existing)) {
+            throw new IllegalArgumentException("cannot write to " + folder + ": permission denied"
+                    + (existing.equals(folder.toAbsolutePath()) ? "" : " (on " + existing + ")"));
+        }
+    }
+}
