@@ -108,6 +108,17 @@ class EvalPredictCommandTest {
     }
 
     @Test
+    void aMaxLengthBeyondTheModelsPositionsIsOneLineNamingTheLimit() {
+        for (String command : new String[] {"eval", "predict"}) {
+            CliRun run = command.equals("eval") ? CliRun.of("eval", "--adapter", adapter.toString(), "--max-length", "100000")
+                    : CliRun.of("predict", "--adapter", adapter.toString(), "--max-length", "513", "fine");
+            assertThat(run.status()).isEqualTo(1);
+            assertThat(run.err()).isEqualTo("peft: --max-length must be <= 512 (all-minilm-l6-v2's max_position_embeddings), got "
+                    + (command.equals("eval") ? "100000" : "513") + System.lineSeparator());
+        }
+    }
+
+    @Test
     void aDamagedWeightsFileIsOneLine() throws Exception {
         Path damaged = dir.resolve("damaged");
         Files.createDirectories(damaged);

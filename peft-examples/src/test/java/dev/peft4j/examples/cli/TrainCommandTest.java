@@ -16,7 +16,8 @@ class TrainCommandTest {
     void loraRunWritesAnHfAdapterAndResults(@TempDir Path dir) throws Exception {
         Path config = Files.writeString(dir.resolve("lora.json"), "{\"peft_type\": \"LORA\", \"r\": 4, \"batch_size\": 16}");
         Path output = dir.resolve("out");
-        CliRun run = CliRun.of("train", "--method", "lora", "--config", config.toString(), "--lora-alpha", "8", "--epochs", "1",
+        CliRun run = CliRun.of("train", "--method", "lora", "--config", config.toString(), "--lora-alpha", "8",
+                "--target-modules", ".*\\.(query|value)", "--epochs", "1",
                 "--max-train-samples", "48", "--max-eval-samples", "32", "--no-progress", "--output", output.toString());
         assertThat(run.status()).as(run.err()).isZero();
         assertThat(run.out()).contains("lora on all-minilm-l6-v2: 48 train / 32 held-out sentences")
@@ -30,6 +31,8 @@ class TrainCommandTest {
         assertThat(adapterConfig.get("lora_alpha").asDouble()).as("flags beat --config").isEqualTo(8.0);
         assertThat(adapterConfig.get("lora_dropout").asDouble()).as("the preset beats HF's default").isEqualTo(0.1);
         assertThat(adapterConfig.get("peft4j").get("pooling").asText()).isEqualTo("mean");
+        assertThat(adapterConfig.get("target_modules").asText()).as("a regex flag stays an HF regex string")
+                .isEqualTo(".*\\.(query|value)");
 
         var tensors = SafetensorsReader.read(output.resolve("adapter_model.safetensors")).tensors();
         assertThat(tensors).hasSize(6 * 2 * 2 + 2)

@@ -100,6 +100,31 @@ class TrainResumeCommandTest {
         assertThat(SafetensorsReader.read(resumed.resolve("adapter_model.safetensors")).tensors())
                 .isEqualTo(SafetensorsReader.read(uninterrupted.resolve("adapter_model.safetensors")).tensors());
         assertThat(Files.readString(resumed.resolve("checkpoints/latest"))).isEqualTo("step-6\n");
+        // tokens/s counts only the 4 updates this process ran: 2 of the 6 were before the checkpoint
+        double tokensThisProcess = got.get("tokens_per_second").asDouble() * got.get("wall_seconds").asDouble();
+        assertThat(tokensThisProcess).isPositive().isLessThan(0.85 * got.get("tokens_seen").asDouble());
+        JsonNode fresh = json(uninterrupted.resolve("results.json"));
+        assertThat(fresh.get("tokens_per_second").asDouble() * fresh.get("wall_seconds").asDouble())
+                .isCloseTo(fresh.get("tokens_seen").asDouble(), within(1.0));
+    }
+
+    @Test
+    void resumingAFinishedRunDoesNothing() throws IOException {
+        byte[] results = Files.readAllBytes(uninterrupted.resolve("results.json"));
+        CliRun run = CliRun.of("train", "--resume", uninterrupted.toString(), "--no-progress");
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("nothing to do: " + uninterrupted + " already finished all 6 updates" + NL);
+        assertThat(Files.readAllBytes(uninterrupted.resolve("results.json"))).isEqualTo(results);
+    }
+
+    @Test
+    void aNewRunIntoAnEarlierRunsFolderIsRefused() throws IOException {
+        byte[] results = Files.readAllBytes(uninterrupted.resolve("results.json"));
+        CliRun run = CliRun.of("train", "--method", "lora", "--r", "4", "--save-steps", "5", "--output", uninterrupted.toString());
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("peft: " + uninterrupted + " holds a peft train run (results.json / checkpoints); use --resume "
+                + uninterrupted + " or another --output" + NL);
+        assertThat(Files.readAllBytes(uninterrupted.resolve("results.json"))).isEqualTo(results);
     }
 
     @Test
