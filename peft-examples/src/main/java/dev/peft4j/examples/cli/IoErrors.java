@@ -33,7 +33,7 @@ final class IoErrors {
             String what = switch (fs) {
                 case FileAlreadyExistsException e -> "exists and is not a folder";
                 case NoSuchFileException e -> "does not exist";
-                case AccessDeniedException e -> "permission denied";
+                case AccessDeniedException e -> "is not writable (permission denied)";
                 case NotDirectoryException e -> "is not a folder";
                 case DirectoryNotEmptyException e -> "is a folder that is not empty";
                 default -> fs.getReason() != null ? fs.getReason() : fs.getClass().getSimpleName();
