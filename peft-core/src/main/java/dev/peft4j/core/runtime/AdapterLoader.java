@@ -36,7 +36,13 @@ import org.slf4j.LoggerFactory;
  * {@link PeftModel#adapterWeights()} would write, so the adapter name goes back where the adapter
  * put it; a key that names no parameter goes to the method's
  * {@link dev.peft4j.core.spi.PeftMethod#loadCheckpointTensor} hook ({@code prompt_embeddings}). A key without the model's encoder root is tried with it ({@code bert.} for a
- * {@code SEQ_CLS} model reading a {@code FEATURE_EXTRACTION} checkpoint, and the reverse).
+ * {@code SEQ_CLS} model reading a {@code FEATURE_EXTRACTION} checkpoint's keys, and the reverse).
+ *
+ * <p>Errors point at the cause: a config that is not JSON gets the parser's reason and position; a
+ * {@code task_type} other than the model's is rejected (HF PEFT's task types; a missing one is
+ * accepted); targeting errors and a shape that disagrees with a size the config sets (e.g. LoRA's
+ * {@code r}, a prompt table's {@code num_virtual_tokens} or the other virtual-token method's width)
+ * name {@code adapter_config.json}; an unknown key lists the file's keys and the adapter's.
  */
 final class AdapterLoader {
 
