@@ -278,7 +278,11 @@ class LoraHfCheckpointTest {
                 .isInstanceOf(ModelFormatException.class)
                 .hasMessage(dir.resolve("adapter_model.safetensors") + ": tensor '" + ROOT + "5.attention.self.query.lora_A.weight'"
                         + " maps to no parameter of the adapted model (LORA adapter 'default' on bert SEQ_CLS with 2 layers,"
-                        + " hidden 16); the adapter's keys are [base_model.model.bert.encoder.layer.0.attention.self.query.lora_A.weight,"
+                        + " hidden 16); the file holds [base_model.model.bert.encoder.layer.0.attention.self.query.lora_A.weight,"
+                        + " base_model.model.bert.encoder.layer.0.attention.self.query.lora_B.weight,"
+                        + " base_model.model.bert.encoder.layer.0.attention.self.value.lora_A.weight,"
+                        + " base_model.model.bert.encoder.layer.0.attention.self.value.lora_B.weight, ... (11 in all)];"
+                        + " the LORA adapter expects [base_model.model.bert.encoder.layer.0.attention.self.query.lora_A.weight,"
                         + " base_model.model.bert.encoder.layer.0.attention.self.query.lora_B.weight,"
                         + " base_model.model.bert.encoder.layer.0.attention.self.value.lora_A.weight,"
                         + " base_model.model.bert.encoder.layer.0.attention.self.value.lora_B.weight, ... (10 in all)]");

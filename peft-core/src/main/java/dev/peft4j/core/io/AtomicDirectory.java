@@ -18,16 +18,18 @@ import java.util.stream.Stream;
  * the target {@code <parent>/<name>}:
  * <ol>
  *   <li>every file is written into the staging folder {@code <parent>/.<name>.staging}, each file
- *       and the folder fsynced;
+ *       and the folder fsynced; then the empty completion marker {@code <parent>/.<name>.complete}
+ *       is created and the parent fsynced;
  *   <li>an existing target is renamed aside to {@code <parent>/.<name>.old};
- *   <li>the staging folder is renamed to the target and the parent folder fsynced;
+ *   <li>the staging folder is renamed to the target, the parent folder fsynced and the marker deleted;
  *   <li>the old folder is deleted.
  * </ol>
  * {@link #recover} (which {@link #write} and readers run first) finishes or undoes an interrupted
- * write: a leftover staging folder next to the target is incomplete and deleted; a staging folder
- * without a target but with an aside folder was complete (step 2 only starts after step 1) and is
- * renamed in; an aside folder without a staging folder or target is renamed back; an aside folder
- * next to a target is deleted.
+ * write: a leftover staging folder next to the target is deleted; a staging folder without a target
+ * but with an aside folder is renamed in only when the completion marker says step 1 finished,
+ * otherwise it is deleted and the aside folder renamed back; an aside folder without a staging
+ * folder or target is renamed back; an aside folder next to a target is deleted; a leftover marker
+ * is deleted. Folders and files are created with the process's default permissions (the umask's).
  *
  * <p>One writer per target at a time; recovery assumes no write is in progress. Used for named
  * adapter folders ({@code save_pretrained}) and, without step 2, for new versioned folders
@@ -47,6 +49,7 @@ public final class AtomicDirectory {
 
     private static final String STAGING_SUFFIX = ".staging";
     private static final String ASIDE_SUFFIX = ".old";
+    private static final String COMPLETE_SUFFIX = ".complete";
 
     private AtomicDirectory() {}
 
@@ -72,6 +75,9 @@ public final class AtomicDirectory {
             deleteTree(staging);
             throw e;
         }
+        Path marker = completionMarker(absolute);
+        Files.createFile(marker);
+        forceDirectory(parent);
         Path aside = aside(absolute);
         boolean replacing = Files.exists(absolute);
         if (replacing) {
@@ -80,6 +86,7 @@ public final class AtomicDirectory {
         }
         Files.move(staging, absolute, StandardCopyOption.ATOMIC_MOVE);
         forceDirectory(parent);
+        Files.delete(marker);
         if (replacing) {
             deleteTree(aside);
             forceDirectory(parent);
@@ -97,23 +104,26 @@ public final class AtomicDirectory {
         Path absolute = target.toAbsolutePath().normalize();
         Path staging = staging(absolute);
         Path aside = aside(absolute);
+        Path marker = completionMarker(absolute);
         boolean hasTarget = Files.exists(absolute);
         boolean hasStaging = Files.exists(staging);
         boolean hasAside = Files.exists(aside);
+        boolean stagingComplete = hasStaging && Files.exists(marker);
         if (!hasStaging && !hasAside) {
+            Files.deleteIfExists(marker);
             return;
         }
         if (!hasTarget && hasAside) {
-            Files.move(hasStaging ? staging : aside, absolute, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(stagingComplete ? staging : aside, absolute, StandardCopyOption.ATOMIC_MOVE);
             forceDirectory(absolute.getParent());
-            hasStaging = false;
         }
-        if (hasStaging) {
+        if (Files.exists(staging)) {
             deleteTree(staging);
         }
         if (Files.exists(aside)) {
             deleteTree(aside);
         }
+        Files.deleteIfExists(marker);
         forceDirectory(absolute.getParent());
     }
 
@@ -134,7 +144,8 @@ public final class AtomicDirectory {
             targets = entries.map(entry -> entry.getFileName().toString())
                     .filter(name -> name.startsWith("."))
                     .map(name -> name.endsWith(STAGING_SUFFIX) ? name.substring(1, name.length() - STAGING_SUFFIX.length())
-                            : name.endsWith(ASIDE_SUFFIX) ? name.substring(1, name.length() - ASIDE_SUFFIX.length()) : "")
+                            : name.endsWith(ASIDE_SUFFIX) ? name.substring(1, name.length() - ASIDE_SUFFIX.length())
+                            : name.endsWith(COMPLETE_SUFFIX) ? name.substring(1, name.length() - COMPLETE_SUFFIX.length()) : "")
                     .filter(name -> !name.isEmpty())
                     .distinct()
                     .map(parent::resolve)
@@ -159,6 +170,14 @@ public final class AtomicDirectory {
      */
     public static Path aside(Path target) {
         return sibling(target, ASIDE_SUFFIX);
+    }
+
+    /**
+     * @param target a folder
+     * @return the empty file that says its staging folder is complete, {@code <parent>/.<name>.complete}
+     */
+    public static Path completionMarker(Path target) {
+        return sibling(target, COMPLETE_SUFFIX);
     }
 
     private static Path sibling(Path target, String suffix) {

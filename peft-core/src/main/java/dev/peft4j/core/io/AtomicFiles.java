@@ -5,17 +5,21 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 
 /**
  * Writes a file so that readers see either its old content or its complete new content, never a
  * partial one: the bytes go to a temporary file in the target's directory, are forced to disk
  * ({@code fsync}), and the temporary file is then renamed over the target with
  * {@link StandardCopyOption#ATOMIC_MOVE}. The directory entry is forced too where the platform
- * allows it. On any failure the temporary file is deleted and the target is left untouched.
+ * allows it. On any failure the temporary file is deleted and the target is left untouched. The
+ * file gets the process's default permissions (the umask's, 0644 under umask 0022), as HF PEFT's
+ * writes do.
  */
 public final class AtomicFiles {
 
@@ -28,6 +32,8 @@ public final class AtomicFiles {
          */
         void write(FileChannel channel) throws IOException;
     }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private AtomicFiles() {}
 
@@ -42,7 +48,7 @@ public final class AtomicFiles {
     public static void write(Path target, ChannelWriter writer) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
-        Path tmp = Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
+        Path tmp = createUniqueFile(dir, "." + absolute.getFileName());
         boolean moved = false;
         try {
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE,
@@ -85,6 +91,22 @@ public final class AtomicFiles {
      */
     public static void copy(Path source, Path target) throws IOException {
         write(target, channel -> Files.copy(source, Channels.newOutputStream(channel)));
+    }
+
+    /**
+     * Creates an empty file {@code <prefix>.<random>.tmp} in {@code dir} with the process's default
+     * permissions (the umask's, e.g. 0644), unlike {@link Files#createTempFile}, which forces 0600 on
+     * POSIX: the temporary file becomes the target, and HF PEFT's files get the umask's modes.
+     */
+    private static Path createUniqueFile(Path dir, String prefix) throws IOException {
+        while (true) {
+            Path candidate = dir.resolve(prefix + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+            try {
+                return Files.createFile(candidate);
+            } catch (FileAlreadyExistsException taken) {
+                // Another writer drew the same name; draw again.
+            }
+        }
     }
 
     /** Makes the rename durable; some platforms cannot open a directory, which is not an error. */

@@ -4,7 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.peft4j.core.io.AdapterCheckpoint;
 import dev.peft4j.core.io.AdapterKeys;
 import dev.peft4j.core.io.HostTensor;
@@ -33,11 +36,20 @@ import org.slf4j.LoggerFactory;
  * {@link PeftModel#adapterWeights()} would write, so the adapter name goes back where the adapter
  * put it; a key that names no parameter goes to the method's
  * {@link dev.peft4j.core.spi.PeftMethod#loadCheckpointTensor} hook ({@code prompt_embeddings}). A key without the model's encoder root is tried with it ({@code bert.} for a
- * {@code SEQ_CLS} model reading a {@code FEATURE_EXTRACTION} checkpoint, and the reverse).
+ * {@code SEQ_CLS} model reading a {@code FEATURE_EXTRACTION} checkpoint's keys, and the reverse).
+ *
+ * <p>Errors point at the cause: a config that is not JSON gets the parser's reason and position; a
+ * {@code task_type} other than the model's is rejected (HF PEFT's task types; a missing one is
+ * accepted); targeting errors and a shape that disagrees with a size the config sets (e.g. LoRA's
+ * {@code r}, a prompt table's {@code num_virtual_tokens} or the other virtual-token method's width)
+ * name {@code adapter_config.json}; an unknown key lists the file's keys and the adapter's.
  */
 final class AdapterLoader {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdapterLoader.class);
+
+    /** Reads single fields of an already validated config for error messages. */
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private AdapterLoader() {}
 
@@ -48,6 +60,7 @@ final class AdapterLoader {
         try {
             contents = AdapterCheckpoint.read(folder);
             config = readConfig(runtime, contents);
+            requireMatchingTaskType(runtime, contents, base);
         } catch (IOException | RuntimeException e) {
             base.close();
             throw e;
@@ -56,7 +69,7 @@ final class AdapterLoader {
         PeftModel peft = null;
         try {
             var context = new InjectionContext(base, adapterName, ConfigOrigin.CHECKPOINT, textEncoder);
-            peft = PeftModel.adapt(base, runtime.createMethod(config), context, runtime.configs());
+            peft = adapt(runtime, base, config, context, contents);
             place(peft, contents, runtime.registry().byConfigType(config.getClass()).peftType());
             if (!trainable) {
                 base.root().freezeParameters(true);
@@ -72,12 +85,61 @@ final class AdapterLoader {
         }
     }
 
+    /** Injects the adapter; a config error raised on this model (target_modules, layers_to_transform) names the file. */
+    private static PeftModel adapt(PeftRuntime runtime, TransformerModel base, PeftConfig config, InjectionContext context,
+            AdapterCheckpoint.Contents contents) {
+        try {
+            return PeftModel.adapt(base, runtime.createMethod(config), context, runtime.configs());
+        } catch (InvalidConfigException e) {
+            throw new InvalidConfigException(configFile(contents) + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(configFile(contents) + ": " + e.getMessage(), e);
+        }
+    }
+
     private static PeftConfig readConfig(PeftRuntime runtime, AdapterCheckpoint.Contents contents) {
+        requireValidJson(runtime, contents);
         try {
             return runtime.readHfConfig(contents.configJson());
         } catch (InvalidConfigException e) {
-            throw new InvalidConfigException(contents.folder().resolve(AdapterCheckpoint.CONFIG_FILE) + ": " + e.getMessage(), e);
+            throw new InvalidConfigException(configFile(contents) + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Rejects a file that is not JSON with the parser's reason and position, without its internals. */
+    private static void requireValidJson(PeftRuntime runtime, AdapterCheckpoint.Contents contents) {
+        try {
+            runtime.configs().mapper().readTree(contents.configJson());
+        } catch (JsonProcessingException e) {
+            String reason = e.getOriginalMessage().lines().findFirst().orElse("")
+                    .replaceAll("\\s*\\((start marker|through reference chain)[^)]*\\[Source:.*$", "")
+                    .replaceAll("\\s*at \\[Source:.*$", "");
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw new InvalidConfigException(AdapterCheckpoint.CONFIG_FILE + " in " + contents.folder() + " is not valid JSON: "
+                    + reason + where, e);
+        }
+    }
+
+    /**
+     * HF PEFT's {@code task_type} decides the head the adapter was trained with; one that disagrees
+     * with the model's {@link TaskType} would load and predict with the wrong head. A missing or
+     * {@code null} task_type (minimal HF configs) is accepted.
+     */
+    private static void requireMatchingTaskType(PeftRuntime runtime, AdapterCheckpoint.Contents contents, TransformerModel base) {
+        JsonNode task = AdapterConfigJson.field(runtime.configs().mapper(), contents.configJson(), "task_type");
+        if (task == null || task.isNull()) {
+            return;
+        }
+        if (!task.isTextual() || !task.asText().equals(base.taskType().name())) {
+            throw new InvalidConfigException(configFile(contents) + ": task_type " + task + " does not match the model's task type "
+                    + base.taskType() + "; load it onto a " + (task.isTextual() ? task.asText() : task.toString())
+                    + " model or use an adapter trained for " + base.taskType());
+        }
+    }
+
+    private static Path configFile(AdapterCheckpoint.Contents contents) {
+        return contents.folder().resolve(AdapterCheckpoint.CONFIG_FILE);
     }
 
     private static void warnAboutHfHead(PeftRuntime runtime, AdapterCheckpoint.Contents contents, TransformerModel base) {
@@ -103,12 +165,17 @@ final class AdapterLoader {
             HostTensor tensor = entry.getValue();
             String resolved = resolveKey(key, keys, model.encoderPrefix());
             if (resolved == null) {
-                if (placeByMethod(peft, key, tensor, file)) {
+                if (placeByMethod(peft, key, tensor, file, contents, peftType)) {
                     placed.add(key);
                     continue;
                 }
                 throw new ModelFormatException(file + ": tensor '" + key + "' maps to no parameter of the adapted model ("
-                        + describe(peft, peftType) + "); the adapter's keys are " + sample(keys.keySet()));
+                        + describe(peft, peftType) + "); the file holds " + sample(tensors.keySet(), false) + "; the " + peftType
+                        + " adapter expects " + sample(keys.keySet(), !model.promptEncoders().isEmpty())
+                        + (disjoint(tensors.keySet(), keys, model)
+                                ? "; none of the file's tensors is one of them: the weights do not belong to "
+                                        + configFile(contents) + "'s method (" + peftType + ")"
+                                : ""));
             }
             String path = keys.get(resolved);
             Parameter parameter = parameters.get(path);
@@ -116,7 +183,9 @@ final class AdapterLoader {
             if (!Arrays.equals(expected, tensor.shape())) {
                 throw new ModelFormatException(file + ": tensor '" + key + "' has shape " + Arrays.toString(tensor.shape())
                         + ", the model's parameter '" + path + "' has " + Arrays.toString(expected)
-                        + "; was the adapter trained on another base model?");
+                        + (peft.index().mismatchComesFromConfig(path, expected, tensor.shape())
+                                ? "; the weights do not match " + configFile(contents) + " (a size it sets, such as r, differs)"
+                                : "; was the adapter trained on another base model?"));
             }
             parameter.getArray().set(tensor.values());
             placed.add(resolved);
@@ -137,13 +206,47 @@ final class AdapterLoader {
         }
     }
 
-    private static boolean placeByMethod(PeftModel peft, String key, HostTensor tensor, Path file) throws ModelFormatException {
+    private static boolean placeByMethod(PeftModel peft, String key, HostTensor tensor, Path file,
+            AdapterCheckpoint.Contents contents, String peftType) throws ModelFormatException {
         try (NDManager scope = peft.baseModel().manager().newSubManager()) {
             NDArray value = scope.create(tensor.values(), new Shape(tensor.shape()));
             return peft.method().loadCheckpointTensor(peft.context(), key, value);
         } catch (IllegalArgumentException e) {
-            throw new ModelFormatException(file + ": " + e.getMessage(), e);
+            String configMismatch = promptConfigMismatch(peft.baseModel(), tensor, contents, peftType);
+            String message = configMismatch == null ? e.getMessage()
+                    : e.getMessage().replace("; was the adapter trained on another base model?", "") + "; " + configMismatch;
+            throw new ModelFormatException(file + ": " + message, e);
         }
+    }
+
+    /**
+     * Why a {@code prompt_embeddings} tensor that the method rejected does not fit the config rather
+     * than the base model: its rows are not the config's {@code num_virtual_tokens}, or its width is
+     * the other virtual-token method's (prompt tuning: the hidden size; prefix tuning:
+     * {@code num_layers * 2 * hidden}); {@code null} when neither holds.
+     */
+    private static String promptConfigMismatch(TransformerModel model, HostTensor tensor, AdapterCheckpoint.Contents contents,
+            String peftType) {
+        if (tensor.shape().length != 2) {
+            return null;
+        }
+        String prefix = "the weights do not match " + configFile(contents);
+        JsonNode tokens = AdapterConfigJson.field(MAPPER, contents.configJson(),
+                "num_virtual_tokens");
+        if (tokens != null && tokens.canConvertToLong() && tokens.asLong() != tensor.shape()[0]) {
+            return prefix + " (num_virtual_tokens " + tokens.asLong() + ", the tensor has " + tensor.shape()[0] + " rows)";
+        }
+        long width = tensor.shape()[1];
+        long prefixWidth = 2L * model.numLayers() * model.hiddenSize();
+        if ("PREFIX_TUNING".equals(peftType) && width == model.hiddenSize()) {
+            return prefix + " (peft_type " + peftType + "; the tensor has prompt tuning's width, the hidden size "
+                    + width + ")";
+        }
+        if ("PROMPT_TUNING".equals(peftType) && width == prefixWidth) {
+            return prefix + " (peft_type " + peftType + "; the tensor has prefix tuning's width, num_layers * 2 * hidden = "
+                    + width + ")";
+        }
+        return null;
     }
 
     /** The adapter key for a checkpoint key, trying the other encoder root; {@code null} if none. */
@@ -164,12 +267,16 @@ final class AdapterLoader {
                 + " with " + model.numLayers() + " layers, hidden " + model.hiddenSize();
     }
 
-    private static String sample(Set<String> keys) {
+    /** Whether no checkpoint key names an adapter parameter (a prompt_embeddings tensor is placed by the method). */
+    private static boolean disjoint(Set<String> fileKeys, Map<String, String> keys, TransformerModel model) {
+        return fileKeys.stream().noneMatch(key -> resolveKey(key, keys, model.encoderPrefix()) != null
+                || (key.equals(AdapterKeys.PROMPT_EMBEDDINGS) && !model.promptEncoders().isEmpty()));
+    }
+
+    private static String sample(Set<String> keys, boolean plusPromptEmbeddings) {
         List<String> sorted = keys.stream().sorted().toList();
-        if (sorted.isEmpty()) {
-            return "[] (plus prompt_embeddings)";
-        }
-        return sorted.size() <= 4 ? sorted.toString()
-                : sorted.subList(0, 4).toString().replace("]", ", ... (" + sorted.size() + " in all)]");
+        String plus = plusPromptEmbeddings ? " (plus prompt_embeddings)" : "";
+        return (sorted.size() <= 4 ? sorted.toString()
+                : sorted.subList(0, 4).toString().replace("]", ", ... (" + sorted.size() + " in all)]")) + plus;
     }
 }

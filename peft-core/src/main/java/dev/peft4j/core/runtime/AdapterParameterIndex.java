@@ -104,4 +104,36 @@ final class AdapterParameterIndex {
         }
         return out;
     }
+
+    /**
+     * Whether a checkpoint tensor of the wrong shape disagrees with the config rather than the base
+     * model: the parameter was created by the method from the config's sizes (LoRA's {@code A} and
+     * {@code B}, not a base or head parameter or a {@code modules_to_save} copy of one), and every
+     * axis that differs has an expected size no base parameter has (so it is e.g. {@code r}, not
+     * the hidden size).
+     *
+     * @param path a parameter path of {@link #parameters()}
+     * @param expected the parameter's shape
+     * @param actual the tensor's shape, of the same rank
+     * @return {@code true} to blame {@code adapter_config.json}, {@code false} to blame the base model
+     */
+    boolean mismatchComesFromConfig(String path, long[] expected, long[] actual) {
+        Parameter parameter = Parameters.byName(model.root()).get(path);
+        if (parameter == null || baseParameters.contains(parameter) || path.contains(".modules_to_save.")
+                || expected.length != actual.length) {
+            return false;
+        }
+        Set<Long> baseSizes = new java.util.HashSet<>();
+        for (Parameter base : baseParameters) {
+            for (long size : base.getArray().getShape().getShape()) {
+                baseSizes.add(size);
+            }
+        }
+        for (int axis = 0; axis < expected.length; axis++) {
+            if (expected[axis] != actual[axis] && baseSizes.contains(expected[axis])) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

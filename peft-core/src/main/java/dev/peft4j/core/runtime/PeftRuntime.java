@@ -303,9 +303,15 @@ public final class PeftRuntime {
      * @return the adapted model
      * @throws IOException if a file is missing ({@link java.io.FileNotFoundException}) or damaged, or the
      *     checkpoint does not fit the model ({@link dev.peft4j.core.io.ModelFormatException}: the key and
-     *     both shapes, a key that maps to no parameter, a missing tensor)
-     * @throws InvalidConfigException if the config is invalid or names a {@code peft_type} no
-     *     installed method provides (listing the installed ones), prefixed with the file
+     *     both shapes, blaming {@code adapter_config.json} when a size the config sets such as {@code r}
+     *     differs and the base model otherwise; a key that maps to no parameter, with the file's and
+     *     the adapter's keys; a missing tensor)
+     * @throws InvalidConfigException if the config is not JSON ({@code adapter_config.json in DIR is not
+     *     valid JSON: REASON at line L, column C}), is invalid, names a {@code peft_type} no installed
+     *     method provides (listing the installed ones), or has a {@code task_type} other than the
+     *     model's {@link dev.peft4j.core.model.TaskType} (a missing one is accepted, as in minimal HF
+     *     configs), prefixed with the file; an {@link IllegalArgumentException} prefixed with the file
+     *     if its {@code target_modules} / {@code layers_to_transform} do not fit the model
      */
     public PeftModel fromPretrained(TransformerModel base, Path dir) throws IOException {
         return fromPretrained(base, dir, InjectionContext.DEFAULT_ADAPTER, false, null);

@@ -2,11 +2,13 @@ package dev.peft4j.core.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,9 +60,51 @@ class AtomicDirectoryTest {
         Files.move(target, AtomicDirectory.aside(target));
         Files.createDirectory(AtomicDirectory.staging(target));
         Files.writeString(AtomicDirectory.staging(target).resolve("a.txt"), "new");
+        Files.createFile(AtomicDirectory.completionMarker(target));
         AtomicDirectory.recover(target);
         assertThat(Files.readString(target.resolve("a.txt"))).isEqualTo("new");
         assertThat(AtomicDirectory.aside(target)).doesNotExist();
+        assertThat(AtomicDirectory.completionMarker(target)).doesNotExist();
+    }
+
+    @Test
+    void recoveryRestoresTheAsideFolderWhenTheStagingFolderHasNoCompletionMarker(@TempDir Path dir) throws IOException {
+        Path target = dir.resolve("adapter");
+        AtomicDirectory.write(target, f -> {
+            Files.writeString(f.resolve("a.txt"), "old");
+            Files.writeString(f.resolve("b.txt"), "old");
+        });
+        Files.move(target, AtomicDirectory.aside(target));
+        Files.createDirectory(AtomicDirectory.staging(target));
+        Files.writeString(AtomicDirectory.staging(target).resolve("a.txt"), "new");
+        AtomicDirectory.recover(target);
+        assertThat(Files.readString(target.resolve("a.txt"))).isEqualTo("old");
+        assertThat(Files.readString(target.resolve("b.txt"))).isEqualTo("old");
+        assertThat(AtomicDirectory.staging(target)).doesNotExist();
+        assertThat(AtomicDirectory.aside(target)).doesNotExist();
+    }
+
+    @Test
+    void aWriteLeavesNoCompletionMarker(@TempDir Path dir) throws IOException {
+        Path target = dir.resolve("adapter");
+        AtomicDirectory.write(target, f -> Files.writeString(f.resolve("a.txt"), "old"));
+        AtomicDirectory.write(target, f -> Files.writeString(f.resolve("a.txt"), "new"));
+        try (var list = Files.list(dir)) {
+            assertThat(list.map(p -> p.getFileName().toString())).containsExactly("adapter");
+        }
+    }
+
+    @Test
+    void foldersAndFilesGetTheUmasksModesLikeAPlainlyCreatedOne(@TempDir Path dir) throws IOException {
+        assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX file modes only");
+        Path target = dir.resolve("step-4");
+        AtomicDirectory.write(target, f -> AtomicFiles.write(f.resolve("adapter_config.json"), new byte[] {'{', '}'}));
+        Path plainFolder = Files.createDirectory(dir.resolve("plain"));
+        Path plainFile = Files.createFile(plainFolder.resolve("plain.json"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target)))
+                .isEqualTo(PosixFilePermissions.toString(Files.getPosixFilePermissions(plainFolder)));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target.resolve("adapter_config.json"))))
+                .isEqualTo(PosixFilePermissions.toString(Files.getPosixFilePermissions(plainFile)));
     }
 
     @Test

@@ -1,7 +1,9 @@
 package dev.peft4j.core.train.checkpoint;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.peft4j.core.io.AdapterCheckpoint;
 import dev.peft4j.core.io.AtomicDirectory;
 import dev.peft4j.core.io.HostTensor;
@@ -72,8 +74,11 @@ public final class TrainingCheckpointReader {
 
     private static TrainingSnapshot snapshot(Path folder) throws IOException {
         TrainerState state;
+        String stateJson = text(folder, CheckpointLayout.TRAINER_STATE);
         try {
-            state = CheckpointJson.MAPPER.readValue(text(folder, CheckpointLayout.TRAINER_STATE), TrainerState.class);
+            state = CheckpointJson.MAPPER.readValue(stateJson, TrainerState.class);
+        } catch (MismatchedInputException e) {
+            throw damaged(folder, CheckpointLayout.TRAINER_STATE + ": " + wrongType(stateJson, e), e);
         } catch (JacksonException e) {
             throw damaged(folder, CheckpointLayout.TRAINER_STATE + ": " + firstLine(rootMessage(e)), e);
         }
@@ -128,6 +133,55 @@ public final class TrainingCheckpointReader {
 
     private static TrainingCheckpointException damaged(Path folder, String problem, Throwable cause) {
         return new TrainingCheckpointException("training checkpoint " + folder + " is damaged: " + problem, cause);
+    }
+
+    /**
+     * {@code field 'global_step' must be a JSON number (long), got the string "6"}, or Jackson's
+     * first line when the value cannot be located.
+     */
+    private static String wrongType(String json, MismatchedInputException e) {
+        StringBuilder field = new StringBuilder();
+        JsonNode value;
+        try {
+            value = CheckpointJson.MAPPER.readTree(json);
+        } catch (JacksonException unreadable) {
+            return firstLine(rootMessage(e));
+        }
+        for (JsonMappingException.Reference reference : e.getPath()) {
+            if (reference.getFieldName() != null) {
+                field.append(field.isEmpty() ? "" : ".").append(reference.getFieldName());
+                value = value == null ? null : value.get(reference.getFieldName());
+            } else {
+                field.append('[').append(reference.getIndex()).append(']');
+                value = value == null ? null : value.get(reference.getIndex());
+            }
+        }
+        Class<?> target = e.getTargetType();
+        if (field.isEmpty() || value == null || target == null || value.isContainerNode()) {
+            return firstLine(rootMessage(e));
+        }
+        return "field '" + field + "' must be " + expected(target) + ", got " + describe(value);
+    }
+
+    private static String expected(Class<?> target) {
+        if (target == long.class || target == int.class || target == Long.class || target == Integer.class) {
+            return "a JSON integer (" + target.getSimpleName() + ")";
+        }
+        if (target == double.class || target == float.class || target == Double.class || target == Float.class) {
+            return "a JSON number (" + target.getSimpleName() + ")";
+        }
+        if (target == boolean.class || target == Boolean.class) {
+            return "a JSON boolean";
+        }
+        return target == String.class ? "a JSON string" : "a " + target.getSimpleName();
+    }
+
+    private static String describe(JsonNode value) {
+        String text = abbreviate(value.toString());
+        return value.isTextual() ? "the string " + text
+                : value.isNumber() ? "the number " + text
+                : value.isBoolean() ? "the boolean " + text
+                : text;
     }
 
     private static String rootMessage(JacksonException e) {

@@ -145,6 +145,20 @@ class TrainingCheckpointFilesTest {
     }
 
     @Test
+    void aValueOfTheWrongJsonTypeNamesTheFieldAndTheFile() throws IOException {
+        save(0, 3);
+        Path step = checkpoints().resolve("step-3");
+        Path state = step.resolve("trainer_state.json");
+        String json = Files.readString(state);
+        Files.writeString(state, json.replace("\"global_step\" : 3", "\"global_step\" : \"3\""));
+        assertDamaged("training checkpoint " + step + " is damaged: trainer_state.json: field 'global_step' must be"
+                + " a JSON integer (long), got the string \"3\"");
+        Files.writeString(state, json.replace("\"global_step\" : 3", "\"global_step\" : 3.0"));
+        assertDamaged("training checkpoint " + step + " is damaged: trainer_state.json: field 'global_step' must be"
+                + " a JSON integer (long), got the number 3.0");
+    }
+
+    @Test
     void optimizerFromAnotherStep() throws IOException {
         save(0, 3, 5);
         Path step3 = checkpoints().resolve("step-3");
