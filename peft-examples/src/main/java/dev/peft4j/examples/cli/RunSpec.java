@@ -2,6 +2,7 @@ package dev.peft4j.examples.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.peft4j.core.runtime.PeftRuntime;
 import dev.peft4j.core.train.checkpoint.TrainingCheckpoint;
 import dev.peft4j.core.train.checkpoint.TrainingCheckpointException;
 import java.io.IOException;
@@ -38,6 +39,23 @@ record RunSpec(String method, String peftType, ObjectNode methodConfig, ObjectNo
      * @return its run description
      * @throws TrainingCheckpointException if {@code run.json} is not one {@code peft train} wrote
      */
+    /**
+     * Checks that {@code method} is the alias of the installed provider of {@code peft_type}.
+     *
+     * @param runtime the installed methods
+     * @param checkpoint where this spec was read from, for the message
+     * @throws TrainingCheckpointException {@code ... is damaged: run.json names method 'bogus' but peft_type LORA,
+     *     whose method is 'lora'}
+     * @throws IllegalArgumentException if no installed method provides {@code peft_type} (listing them)
+     */
+    void requireConsistent(PeftRuntime runtime, TrainingCheckpoint checkpoint) throws TrainingCheckpointException {
+        String alias = runtime.provider(peftType).alias();
+        if (!alias.equals(method)) {
+            throw new TrainingCheckpointException("training checkpoint " + checkpoint.folder() + " is damaged: run.json names method '"
+                    + method + "' but peft_type " + peftType + ", whose method is '" + alias + "'");
+        }
+    }
+
     static RunSpec read(ObjectMapper mapper, TrainingCheckpoint checkpoint) throws TrainingCheckpointException {
         try {
             RunSpec spec = mapper.readValue(checkpoint.runJson(), RunSpec.class);

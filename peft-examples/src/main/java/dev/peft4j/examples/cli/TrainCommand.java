@@ -113,6 +113,9 @@ final class TrainCommand implements Callable<Integer> {
         if (method == null && saved == null) {
             throw new IllegalArgumentException("--method is required (or --resume DIR to continue a run)");
         }
+        if (saved != null) {
+            saved.requireConsistent(runtime, checkpoint);
+        }
         PeftMethodProvider<?> provider = runtime.provider(method != null ? method : saved.peftType());
         if (saved != null && !provider.peftType().equals(saved.peftType())) {
             throw new IllegalArgumentException("cannot resume from " + checkpoint.folder() + ": it trains " + saved.peftType()

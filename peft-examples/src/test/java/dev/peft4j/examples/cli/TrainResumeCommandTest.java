@@ -154,6 +154,13 @@ class TrainResumeCommandTest {
         Files.delete(damaged.resolve("checkpoints/step-2/run.json"));
         assertThat(CliRun.of("train", "--resume", damaged.toString()).err()).isEqualTo("peft: training checkpoint "
                 + damaged.resolve("checkpoints/step-2") + " is damaged: missing run.json" + NL);
+
+        String runJson = Files.readString(uninterrupted.resolve("checkpoints/step-2/run.json"));
+        Files.writeString(damaged.resolve("checkpoints/step-2/run.json"), runJson.replaceFirst("\"method\"\\s*:\\s*\"lora\"", "\"method\": \"bogus\""));
+        assertThat(Files.readString(damaged.resolve("checkpoints/step-2/run.json"))).contains("bogus");
+        assertThat(CliRun.of("train", "--resume", damaged.toString()).err()).isEqualTo("peft: training checkpoint "
+                + damaged.resolve("checkpoints/step-2") + " is damaged: run.json names method 'bogus' but peft_type LORA,"
+                + " whose method is 'lora'" + NL);
     }
 
     @Test
