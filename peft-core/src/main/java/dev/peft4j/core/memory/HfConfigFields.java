@@ -45,7 +45,7 @@ final class HfConfigFields {
     /**
      * @param field the required layer count
      * @return its value, at most {@link HfModelShapes#MAX_LAYERS}
-     * @throws IllegalArgumentException {@code config.json (llama) num_hidden_layers must be <= 10000, got 1000000}
+     * @throws IllegalArgumentException {@code config.json (llama) num_hidden_layers must be <= 1000, got 1000000}
      */
     int layers(String field) {
         int value = positive(field);

@@ -149,7 +149,7 @@ class PlanCommandTest {
     void extremeConfigsFailInOneLine() throws IOException {
         String layers = LLAMA_2_7B.replace("\"num_hidden_layers\": 32", "\"num_hidden_layers\": 1000000");
         assertFails(CliRun.of("plan", "--model-config", write(layers).toString()),
-                dir.resolve("config.json") + " (llama) num_hidden_layers must be <= 10000 (the planner lists every layer), got 1000000");
+                dir.resolve("config.json") + " (llama) num_hidden_layers must be <= 1000 (the planner lists every layer), got 1000000");
         String huge = LLAMA_2_7B.replace("\"hidden_size\": 4096", "\"hidden_size\": 1073741824")
                 .replace("\"intermediate_size\": 11008", "\"intermediate_size\": 1073741824")
                 .replace("\"vocab_size\": 32000", "\"vocab_size\": 1073741824");
