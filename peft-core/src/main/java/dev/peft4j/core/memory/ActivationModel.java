@@ -36,7 +36,7 @@ interface ActivationModel {
      * @return bytes
      */
     default long layerInputBytes(ModelShape shape, TrainingWorkload workload, long tokens) {
-        return workload.batchSize() * tokens * shape.hiddenSize() * workload.elementBytes();
+        return ExactLong.product(workload.batchSize(), tokens, shape.hiddenSize(), workload.elementBytes());
     }
 
     /**

@@ -1,5 +1,8 @@
 package dev.peft4j.core.memory;
 
+import static dev.peft4j.core.memory.ExactLong.product;
+import static dev.peft4j.core.memory.ExactLong.sum;
+
 import dev.peft4j.core.spi.ModelShape;
 import dev.peft4j.core.spi.TrainingWorkload;
 
@@ -31,28 +34,29 @@ final class BertBlockActivations implements ActivationModel {
     @Override
     public long layerBytes(ModelShape shape, TrainingWorkload workload, long tokens, long keys) {
         long b = workload.batchSize();
-        long h = shape.hiddenSize();
-        long bsh = b * tokens * h;
+        long bs = product(b, tokens);
+        long bsh = product(bs, shape.hiddenSize());
         long hiddenDropout = shape.hiddenDropout() > 0 ? 2 : 0;
         long attentionDropout = shape.attentionDropout() > 0 ? 2 : 0;
-        long scores = b * shape.numAttentionHeads() * tokens * keys;
-        long elements = (3 + 1 + 2) * bsh + 2 * b * keys * shape.keyValueDim()
-                + 2 * (3 + hiddenDropout) * bsh + 2 * b * tokens
-                + 2 * b * tokens * shape.intermediateSize()
-                + (4 + attentionDropout) * scores
-                + 2 * b * tokens;
-        return elements * workload.elementBytes();
+        long scores = product(b, shape.numAttentionHeads(), tokens, keys);
+        long elements = sum(product(3 + 1 + 2, bsh), product(2, b, keys, shape.keyValueDim()),
+                product(2 * (3 + hiddenDropout), bsh), product(2, bs),
+                product(2, bs, shape.intermediateSize()),
+                product(4 + attentionDropout, scores),
+                product(2, bs));
+        return product(elements, workload.elementBytes());
     }
 
     @Override
     public long outsideLayerBytes(ModelShape shape, TrainingWorkload workload, long tokens) {
         long b = workload.batchSize();
         long h = shape.hiddenSize();
+        long bs = product(b, tokens);
         long dropout = shape.hiddenDropout() > 0 ? 2 : 0;
-        long embeddings = (b * tokens * (2 + 2 + 1 + dropout)) * h + tokens * h + 2 * b * tokens;
-        long tokenTypeIds = 2 * b * tokens; // int64 zeros: two fp32-sized elements each
-        long mask = 4 * b * tokens;
-        long head = b * tokens * h + 4 * b * h;
-        return (embeddings + tokenTypeIds + mask + head) * workload.elementBytes();
+        long embeddings = sum(product(bs, 2 + 2 + 1 + dropout, h), product(tokens, h), product(2, bs));
+        long tokenTypeIds = product(2, bs); // int64 zeros: two fp32-sized elements each
+        long mask = product(4, bs);
+        long head = sum(product(bs, h), product(4, b, h));
+        return product(sum(embeddings, tokenTypeIds, mask, head), workload.elementBytes());
     }
 }

@@ -1,5 +1,8 @@
 package dev.peft4j.core.memory;
 
+import static dev.peft4j.core.memory.ExactLong.product;
+import static dev.peft4j.core.memory.ExactLong.sum;
+
 import dev.peft4j.core.spi.ModelShape;
 import dev.peft4j.core.spi.TrainingWorkload;
 
@@ -34,23 +37,23 @@ final class DecoderActivations implements ActivationModel {
     public long layerBytes(ModelShape shape, TrainingWorkload workload, long tokens, long keys) {
         long e = workload.elementBytes();
         long b = workload.batchSize();
-        long bsh = b * tokens * shape.hiddenSize();
-        long bsq = b * tokens * (long) shape.numAttentionHeads() * shape.headDim();
-        long bkv = b * keys * shape.keyValueDim();
-        long scores = b * shape.numAttentionHeads() * tokens * keys;
-        long bsi = b * tokens * shape.intermediateSize();
+        long bsh = product(b, tokens, shape.hiddenSize());
+        long bsq = product(b, tokens, shape.numAttentionHeads(), shape.headDim());
+        long bkv = product(b, keys, shape.keyValueDim());
+        long scores = product(b, shape.numAttentionHeads(), tokens, keys);
+        long bsi = product(b, tokens, shape.intermediateSize());
         boolean gated = !shape.family().equals("gpt2");
-        long attention = 2 * e * bsh + e * bsq + 2 * e * bkv + e * scores + e * bsq
-                + (shape.attentionDropout() > 0 ? (workload.maskBytes() + e) * scores : 0);
-        long mlp = 2 * e * bsh + (gated ? 4 : 2) * e * bsi;
-        long masks = shape.hiddenDropout() > 0 ? 2 * workload.maskBytes() * bsh : 0;
-        return attention + mlp + masks;
+        long attention = sum(product(2, e, bsh), product(e, bsq), product(2, e, bkv), product(e, scores), product(e, bsq),
+                shape.attentionDropout() > 0 ? product(workload.maskBytes() + e, scores) : 0);
+        long mlp = sum(product(2, e, bsh), product(gated ? 4 : 2, e, bsi));
+        long masks = shape.hiddenDropout() > 0 ? product(2, workload.maskBytes(), bsh) : 0;
+        return sum(attention, mlp, masks);
     }
 
     @Override
     public long outsideLayerBytes(ModelShape shape, TrainingWorkload workload, long tokens) {
         long e = workload.elementBytes();
-        long bs = workload.batchSize() * tokens;
-        return 2 * e * bs * shape.hiddenSize() + (e + 4) * bs * shape.vocabSize();
+        long bs = product(workload.batchSize(), tokens);
+        return sum(product(2, e, bs, shape.hiddenSize()), product(e + 4, bs, shape.vocabSize()));
     }
 }

@@ -9,10 +9,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 final class HfConfigFields {
 
     private final JsonNode json;
+    private final String source;
     private final String family;
 
-    HfConfigFields(JsonNode json, String family) {
+    HfConfigFields(JsonNode json, String source, String family) {
         this.json = json;
+        this.source = source;
         this.family = family;
     }
 
@@ -24,7 +26,7 @@ final class HfConfigFields {
     int positive(String field) {
         JsonNode node = json.get(field);
         if (node == null || node.isNull()) {
-            throw new IllegalArgumentException("config.json (" + family + ") is missing '" + field + "'");
+            throw new IllegalArgumentException(source + " (" + family + ") is missing '" + field + "'");
         }
         return check(field, node);
     }
@@ -40,13 +42,27 @@ final class HfConfigFields {
         return node == null || node.isNull() ? fallback : check(field, node);
     }
 
+    /**
+     * @param field the required layer count
+     * @return its value, at most {@link HfModelShapes#MAX_LAYERS}
+     * @throws IllegalArgumentException {@code config.json (llama) num_hidden_layers must be <= 1000, got 1000000}
+     */
+    int layers(String field) {
+        int value = positive(field);
+        if (value > HfModelShapes.MAX_LAYERS) {
+            throw new IllegalArgumentException(source + " (" + family + ") " + field + " must be <= " + HfModelShapes.MAX_LAYERS
+                    + " (the planner lists every layer), got " + value);
+        }
+        return value;
+    }
+
     private int check(String field, JsonNode node) {
         if (!node.canConvertToInt() || !node.isIntegralNumber()) {
-            throw new IllegalArgumentException("config.json (" + family + ") " + field + " must be a positive integer, got " + node);
+            throw new IllegalArgumentException(source + " (" + family + ") " + field + " must be a positive integer, got " + node);
         }
         int value = node.intValue();
         if (value <= 0) {
-            throw new IllegalArgumentException("config.json (" + family + ") " + field + " must be > 0, got " + value);
+            throw new IllegalArgumentException(source + " (" + family + ") " + field + " must be > 0, got " + value);
         }
         return value;
     }
@@ -72,7 +88,7 @@ final class HfConfigFields {
             return fallback;
         }
         if (!node.isBoolean()) {
-            throw new IllegalArgumentException("config.json (" + family + ") " + field + " must be true or false, got " + node);
+            throw new IllegalArgumentException(source + " (" + family + ") " + field + " must be true or false, got " + node);
         }
         return node.booleanValue();
     }
@@ -90,7 +106,7 @@ final class HfConfigFields {
         }
         double value = node.asDouble(Double.NaN);
         if (!node.isNumber() || !(value >= 0 && value < 1)) {
-            throw new IllegalArgumentException("config.json (" + family + ") " + field + " must be in [0, 1), got " + node);
+            throw new IllegalArgumentException(source + " (" + family + ") " + field + " must be in [0, 1), got " + node);
         }
         return value;
     }
@@ -104,7 +120,7 @@ final class HfConfigFields {
      */
     void divisible(String total, int totalValue, String parts, int partsValue) {
         if (totalValue % partsValue != 0) {
-            throw new IllegalArgumentException("config.json (" + family + ") " + total + " (" + totalValue
+            throw new IllegalArgumentException(source + " (" + family + ") " + total + " (" + totalValue
                     + ") must be divisible by " + parts + " (" + partsValue + ")");
         }
     }

@@ -28,12 +28,20 @@ import java.util.Locale;
  *       (Llama, default false; Qwen2 always has {@code q/k/v} biases), {@code mlp_bias}; RMSNorms
  *       without bias.</li>
  * </ul>
- * The family comes from {@code model_type}, else from the first of {@code architectures}.
+ * The family comes from {@code model_type}, else from the first of {@code architectures}. At most
+ * {@link #MAX_LAYERS} layers; a parameter count over 64 bits is rejected
+ * ({@code model too large to account: config.json (llama) parameter count overflows 64 bits}).
  */
 public final class HfModelShapes {
 
     /** The families read. */
     public static final List<String> FAMILIES = List.of("bert", "gpt2", "llama", "mistral", "qwen2");
+
+    /**
+     * The most layers read: a shape lists every layer's tensors, and the largest published models
+     * have under 200 layers (1,000 plan in under a second more than 32; 10,000 took 25 s).
+     */
+    public static final int MAX_LAYERS = 1_000;
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -49,7 +57,7 @@ public final class HfModelShapes {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("model config not found: " + file);
         }
-        return parse(Files.readString(file));
+        return parse(Files.readString(file), file.toString());
     }
 
     /**
@@ -58,30 +66,49 @@ public final class HfModelShapes {
      * @throws IllegalArgumentException as {@link #read(Path)}
      */
     public static ModelShape parse(String json) {
+        return parse(json, "config.json");
+    }
+
+    /**
+     * @param json the text of an HF {@code config.json}
+     * @param source the file's name as the user gave it, used in every message
+     * @return the shape
+     * @throws IllegalArgumentException as {@link #read(Path)}
+     */
+    public static ModelShape parse(String json, String source) {
         JsonNode node;
         try {
             node = MAPPER.readTree(json);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("config.json is not valid JSON: " + e.getOriginalMessage());
+            throw new IllegalArgumentException(source + " is not valid JSON: " + e.getOriginalMessage());
         }
         if (node == null || !node.isObject()) {
-            throw new IllegalArgumentException("config.json must hold one JSON object");
+            throw new IllegalArgumentException(source + " must hold one JSON object");
         }
-        String family = family(node);
-        HfConfigFields fields = new HfConfigFields(node, family);
-        return switch (family) {
+        String family = family(node, source);
+        HfConfigFields fields = new HfConfigFields(node, source, family);
+        ModelShape shape = switch (family) {
             case "bert" -> bert(fields);
             case "gpt2" -> gpt2(fields);
             default -> decoder(fields, family);
         };
+        try {
+            long count = 0;
+            for (ModelShape.Tensor tensor : shape.parameters()) {
+                count = ExactLong.sum(count, ExactLong.product(tensor.rows(), tensor.columns()));
+            }
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("model too large to account: " + source + " (" + family + ") parameter count overflows 64 bits");
+        }
+        return shape;
     }
 
-    private static String family(JsonNode node) {
+    private static String family(JsonNode node, String source) {
         JsonNode type = node.get("model_type");
         if (type != null && !type.isNull()) {
             String family = type.asText().toLowerCase(Locale.ROOT);
             if (!FAMILIES.contains(family)) {
-                throw new IllegalArgumentException("config.json model_type '" + type.asText() + "' is not supported; supported: " + FAMILIES);
+                throw new IllegalArgumentException(source + " model_type '" + type.asText() + "' is not supported; supported: " + FAMILIES);
             }
             return family;
         }
@@ -94,16 +121,16 @@ public final class HfModelShapes {
                     return family;
                 }
             }
-            throw new IllegalArgumentException("config.json architectures ['" + architecture + "'] is not supported; supported: "
+            throw new IllegalArgumentException(source + " architectures ['" + architecture + "'] is not supported; supported: "
                     + "Bert*, GPT2*, Llama*, Mistral*, Qwen2*");
         }
-        throw new IllegalArgumentException("config.json has neither 'model_type' nor 'architectures'; supported model_type: " + FAMILIES);
+        throw new IllegalArgumentException(source + " has neither 'model_type' nor 'architectures'; supported model_type: " + FAMILIES);
     }
 
     private static ModelShape bert(HfConfigFields f) {
         int vocab = f.positive("vocab_size");
         int hidden = f.positive("hidden_size");
-        int layers = f.positive("num_hidden_layers");
+        int layers = f.layers("num_hidden_layers");
         int heads = f.positive("num_attention_heads");
         int intermediate = f.positive("intermediate_size");
         int positions = f.positive("max_position_embeddings");
@@ -134,7 +161,7 @@ public final class HfModelShapes {
     private static ModelShape gpt2(HfConfigFields f) {
         int vocab = f.positive("vocab_size");
         int hidden = f.positive("n_embd");
-        int layers = f.positive("n_layer");
+        int layers = f.layers("n_layer");
         int heads = f.positive("n_head");
         int positions = f.positive("n_positions");
         int inner = f.positiveOr("n_inner", 4 * hidden);
@@ -162,7 +189,7 @@ public final class HfModelShapes {
         int vocab = f.positive("vocab_size");
         int hidden = f.positive("hidden_size");
         int intermediate = f.positive("intermediate_size");
-        int layers = f.positive("num_hidden_layers");
+        int layers = f.layers("num_hidden_layers");
         int heads = f.positive("num_attention_heads");
         int kvHeads = f.positiveOr("num_key_value_heads", heads);
         int positions = f.positiveOr("max_position_embeddings", 2048);

@@ -1,5 +1,8 @@
 package dev.peft4j.core.memory;
 
+import static dev.peft4j.core.memory.ExactLong.product;
+import static dev.peft4j.core.memory.ExactLong.sum;
+
 import dev.peft4j.core.spi.ConfigOrigin;
 import dev.peft4j.core.spi.MemoryFootprint;
 import dev.peft4j.core.spi.MemoryModel;
@@ -33,6 +36,8 @@ public final class MemoryAccountant {
      * @param <C> the config type
      * @return the breakdown
      * @throws IllegalArgumentException if the method offers no memory model, or the config does not fit the shape
+     *     or a count overflows 64 bits ({@code model too large to account: frozen weight bytes overflows 64 bits (...)})
+     * @throws PositionLimitExceeded if {@code max_length} plus the method's virtual tokens exceed {@code max_position_embeddings}
      */
     public static <C extends PeftConfig> MemoryBreakdown account(PeftMethodProvider<C> provider, C config, ModelShape shape,
             PlanSettings settings) {
@@ -42,33 +47,62 @@ public final class MemoryAccountant {
         TrainingWorkload workload = new TrainingWorkload(settings.batchSize(), settings.maxLength(), format.computeBytes(),
                 ActivationModel.retentionFor(shape));
         MemoryFootprint footprint = model.footprint(config, shape, workload);
+        if (footprint.addedParameters() < 0 || footprint.savedParameters() < 0 || footprint.outsideLayerActivationBytes() < 0
+                || footprint.layerActivationBytes().stream().anyMatch(bytes -> bytes < 0)) {
+            throw new IllegalArgumentException("model too large to account: method '" + provider.alias() + "' footprint overflows 64 bits");
+        }
+        long virtualTokens = (long) footprint.extraSequenceTokens() + footprint.extraKeyTokens();
+        if (settings.maxLength() + virtualTokens > shape.maxPositionEmbeddings()) {
+            throw new PositionLimitExceeded(settings.maxLength(), virtualTokens, shape.maxPositionEmbeddings());
+        }
 
         Set<String> unfrozen = new HashSet<>(footprint.unfrozenBaseTensors());
         List<String> copied = copiedModules(shape, config, unfrozen);
-        long copies = 0;
-        for (String module : copied) {
-            for (ModelShape.Tensor tensor : shape.parametersUnder(module)) {
-                copies += tensor.elements();
-                unfrozen.remove(tensor.name()); // the wrapped original is frozen again, as HF's ModulesToSaveWrapper does
+        String part = "parameter count";
+        try {
+            long copies = 0;
+            for (String module : copied) {
+                for (ModelShape.Tensor tensor : shape.parametersUnder(module)) {
+                    copies = sum(copies, product(tensor.rows(), tensor.columns()));
+                    unfrozen.remove(tensor.name()); // the wrapped original is frozen again, as HF's ModulesToSaveWrapper does
+                }
             }
-        }
-        long unfrozenParameters = 0;
-        long frozenBytes = 0;
-        Set<String> quantizable = quantizableWeights(shape);
-        for (ModelShape.Tensor tensor : shape.parameters()) {
-            if (unfrozen.contains(tensor.name())) {
-                unfrozenParameters += tensor.elements();
-            } else {
-                frozenBytes += format.bytes(tensor, quantizable.contains(tensor.name()));
+            long unfrozenParameters = 0;
+            long baseParameters = 0;
+            long frozenBytes = 0;
+            Set<String> quantizable = quantizableWeights(shape);
+            for (ModelShape.Tensor tensor : shape.parameters()) {
+                long elements = product(tensor.rows(), tensor.columns());
+                baseParameters = sum(baseParameters, elements);
+                if (unfrozen.contains(tensor.name())) {
+                    unfrozenParameters = sum(unfrozenParameters, elements);
+                } else {
+                    part = "frozen weight bytes";
+                    frozenBytes = sum(frozenBytes, format.bytes(tensor, quantizable.contains(tensor.name())));
+                    part = "parameter count";
+                }
             }
+            long trainable = sum(footprint.addedParameters(), copies, unfrozenParameters);
+            long total = sum(baseParameters, footprint.addedParameters(), copies);
+            long saved = sum(footprint.savedParameters(), copies, unfrozenParameters);
+            part = "trainable weight bytes";
+            long trainableBytes = product(trainable, format.computeBytes());
+            part = "optimizer state bytes";
+            long optimizerBytes = product(trainable, settings.optimizer().stateBytesPerParameter(format.mixedPrecision()));
+            part = "activation bytes";
+            long activationBytes = activationBytes(shape, workload, footprint, settings.recompute());
+            part = "adapter bytes";
+            long checkpointBytes = product(4, saved);
+            part = "total bytes";
+            sum(frozenBytes, trainableBytes, trainableBytes, optimizerBytes, activationBytes);
+            return new MemoryBreakdown(provider.alias(), total, trainable, frozenBytes, trainableBytes, trainableBytes, optimizerBytes,
+                    activationBytes, checkpointBytes);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("model too large to account: " + part + " overflows 64 bits (" + shape.family()
+                    + ", hidden_size " + shape.hiddenSize() + ", intermediate_size " + shape.intermediateSize() + ", vocab_size "
+                    + shape.vocabSize() + ", " + shape.numLayers() + " layers, batch " + settings.batchSize() + " x "
+                    + settings.maxLength() + " tokens)");
         }
-        long trainable = footprint.addedParameters() + copies + unfrozenParameters;
-        long total = shape.parameterCount() + footprint.addedParameters() + copies;
-        long saved = footprint.savedParameters() + copies + unfrozenParameters;
-        return new MemoryBreakdown(provider.alias(), total, trainable, frozenBytes,
-                trainable * format.computeBytes(), trainable * format.computeBytes(),
-                trainable * settings.optimizer().stateBytesPerParameter(format.mixedPrecision()),
-                activationBytes(shape, workload, footprint, settings.recompute()), 4 * saved);
     }
 
     /**
@@ -81,11 +115,16 @@ public final class MemoryAccountant {
         long tokens = (long) workload.seqLength() + footprint.extraSequenceTokens();
         long keys = tokens + footprint.extraKeyTokens();
         long layer = base.layerBytes(shape, workload, tokens, keys);
-        long outside = base.outsideLayerBytes(shape, workload, tokens) + footprint.outsideLayerActivationBytes();
+        long outside = sum(base.outsideLayerBytes(shape, workload, tokens), footprint.outsideLayerActivationBytes());
         if (recompute) {
-            return shape.numLayers() * base.layerInputBytes(shape, workload, tokens) + layer + footprint.maxLayerActivationBytes() + outside;
+            return sum(product(shape.numLayers(), base.layerInputBytes(shape, workload, tokens)), layer,
+                    footprint.maxLayerActivationBytes(), outside);
         }
-        return shape.numLayers() * layer + footprint.totalLayerActivationBytes() + outside;
+        long methodLayers = 0;
+        for (long bytes : footprint.layerActivationBytes()) {
+            methodLayers = sum(methodLayers, bytes);
+        }
+        return sum(product(shape.numLayers(), layer), methodLayers, outside);
     }
 
     /** Weights of linear layers other than output heads: what int8 / nf4 quantise. */

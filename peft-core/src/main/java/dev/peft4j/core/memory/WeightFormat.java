@@ -72,21 +72,22 @@ public enum WeightFormat {
      * @param tensor the tensor
      * @param quantizable whether it is the weight of a quantisable linear layer
      * @return bytes, scales included
+     * @throws ArithmeticException if the byte count overflows a {@code long}
      */
     public long bytes(ModelShape.Tensor tensor, boolean quantizable) {
-        long n = tensor.elements();
+        long n = ExactLong.product(tensor.rows(), tensor.columns());
         if (!quantizable || !quantized()) {
-            return n * computeBytes;
+            return ExactLong.product(n, computeBytes);
         }
         if (this == INT8) {
-            return n + 4 * tensor.rows();
+            return ExactLong.sum(n, ExactLong.product(4, tensor.rows()));
         }
         long blocks = ceilDiv(n, NF4_BLOCK);
-        return ceilDiv(n, 2) + blocks + 4 * ceilDiv(blocks, NF4_SCALE_BLOCK);
+        return ExactLong.sum(ceilDiv(n, 2), blocks, 4 * ceilDiv(blocks, NF4_SCALE_BLOCK));
     }
 
     private static long ceilDiv(long a, long b) {
-        return (a + b - 1) / b;
+        return a / b + (a % b == 0 ? 0 : 1);
     }
 
     /**

@@ -38,6 +38,18 @@ class HfModelShapesTest {
     }
 
     @Test
+    void layerCountAndParameterCountAreBounded() {
+        assertThatThrownBy(() -> HfModelShapes.parse(PublishedConfigs.LLAMA_2_7B.replace("\"num_hidden_layers\": 32",
+                "\"num_hidden_layers\": 1001"), "big.json"))
+                .hasMessage("big.json (llama) num_hidden_layers must be <= 1000 (the planner lists every layer), got 1001");
+        assertThat(HfModelShapes.parse(PublishedConfigs.GPT2.replace("\"n_layer\": 12", "\"n_layer\": 1000")).numLayers()).isEqualTo(1000);
+        String huge = PublishedConfigs.LLAMA_2_7B.replace("\"hidden_size\": 4096", "\"hidden_size\": 1073741824")
+                .replace("\"intermediate_size\": 11008", "\"intermediate_size\": 1073741824");
+        assertThatThrownBy(() -> HfModelShapes.parse(huge, "huge.json"))
+                .hasMessage("model too large to account: huge.json (llama) parameter count overflows 64 bits");
+    }
+
+    @Test
     void badInputNamesTheField() {
         assertThatThrownBy(() -> HfModelShapes.parse(PublishedConfigs.LLAMA_2_7B.replace("\"intermediate_size\": 11008,", "")))
                 .hasMessage("config.json (llama) is missing 'intermediate_size'");

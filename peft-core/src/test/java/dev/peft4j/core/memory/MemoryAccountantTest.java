@@ -57,6 +57,23 @@ class MemoryAccountantTest {
     }
 
     @Test
+    void countsThatOverflowSixtyFourBitsAreNamedNotWrapped() {
+        // 3 x 2^61 elements in fp32: 2^63 x 3 / 2 bytes does not fit a long
+        ModelShape.Tensor huge = new ModelShape.Tensor("w", 3L << 30, 1L << 31);
+        assertThatThrownBy(() -> WeightFormat.FP32.bytes(huge, false)).isInstanceOf(ArithmeticException.class);
+        assertThat(WeightFormat.NF4.bytes(huge, true)).isPositive();
+        assertThat(ExactLong.sum(Long.MAX_VALUE - 1, 1)).isEqualTo(Long.MAX_VALUE);
+        assertThatThrownBy(() -> ExactLong.product(1L << 32, 1L << 31)).isInstanceOf(ArithmeticException.class);
+        ModelShape wide = HfModelShapes.parse(PublishedConfigs.LLAMA_2_7B.replace("\"hidden_size\": 4096", "\"hidden_size\": 33554432")
+                .replace("\"intermediate_size\": 11008", "\"intermediate_size\": 1073741824"));
+        assertThatThrownBy(() -> MemoryAccountant.account(new FullFineTuningProvider(), new FullFineTuningConfig(), wide,
+                new PlanSettings(WeightFormat.BF16, OptimizerKind.ADAMW, 1, 512, false)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("model too large to account: optimizer state bytes overflows 64 bits (llama, hidden_size 33554432,"
+                        + " intermediate_size 1073741824, vocab_size 32000, 32 layers, batch 1 x 512 tokens)");
+    }
+
+    @Test
     void badSettingsNameTheValue() {
         assertThatThrownBy(() -> new PlanSettings(WeightFormat.BF16, OptimizerKind.ADAMW, 0, 512, false))
                 .hasMessage("batch_size must be > 0, got 0");

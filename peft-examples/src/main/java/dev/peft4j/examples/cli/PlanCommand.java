@@ -7,6 +7,7 @@ import dev.peft4j.core.memory.MemoryAccountant;
 import dev.peft4j.core.memory.MemoryBreakdown;
 import dev.peft4j.core.memory.OptimizerKind;
 import dev.peft4j.core.memory.PlanSettings;
+import dev.peft4j.core.memory.PositionLimitExceeded;
 import dev.peft4j.core.memory.WeightFormat;
 import dev.peft4j.core.runtime.PeftRuntime;
 import dev.peft4j.core.spi.ModelShape;
@@ -69,8 +70,8 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--measure", description = "Run the measured benchmark on MiniLM instead (each method in its own JVM).")
     private boolean measure;
 
-    @Option(names = "--steps", defaultValue = "8", description = "Updates per method for --measure (default: ${DEFAULT-VALUE}).")
-    private int steps;
+    @Option(names = "--steps", description = "Updates per method for --measure, >= 1 (default: 8).")
+    private Integer steps;
 
     @Unmatched
     private List<String> flags = new ArrayList<>();
@@ -80,8 +81,10 @@ final class PlanCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PeftRuntime runtime = PeftRuntime.discover();
         if (measure) {
-            List<String> aliases = methods == null ? MemoryBenchmark.CHECKED : methods.stream().map(m -> runtime.provider(m).alias()).toList();
-            return MemoryBenchmark.run(aliases, steps, out) ? 0 : 1;
+            return measure(runtime, out);
+        }
+        if (steps != null) {
+            throw new IllegalArgumentException("--steps applies to --measure only; add --measure or drop --steps");
         }
         if (modelConfig == null) {
             throw new IllegalArgumentException("--model-config is required (or --measure)");
@@ -97,16 +100,12 @@ final class PlanCommand implements Callable<Integer> {
         ObjectMapper mapper = runtime.objectMapper();
         List<PeftMethodProvider<?>> providers = selected(runtime);
         Map<PeftMethodProvider<?>, List<String>> methodArgs = splitFlags(mapper, providers);
+        Map<PeftMethodProvider<?>, PeftConfig> configs = new LinkedHashMap<>();
+        for (PeftMethodProvider<?> provider : providers) { // a bad value the user passed fails the command
+            configs.put(provider, config(runtime, provider, methodArgs.get(provider)));
+        }
         for (PeftMethodProvider<?> provider : providers) {
-            try {
-                RecordFlags recordFlags = new RecordFlags(mapper, provider.configType(), "method '" + provider.alias() + "'");
-                ObjectNode json = mapper.createObjectNode().put("peft_type", provider.peftType());
-                json.setAll(recordFlags.parse(methodArgs.get(provider)));
-                PeftConfig config = runtime.readUserConfig(mapper.writeValueAsString(json));
-                rows.put(provider.alias(), PlanTable.Row.of(account(provider, config, shape, settings)));
-            } catch (IllegalArgumentException e) {
-                rows.put(provider.alias(), PlanTable.Row.notApplicable(provider.alias(), e.getMessage()));
-            }
+            rows.put(provider.alias(), row(runtime, provider, configs.get(provider), !methodArgs.get(provider).isEmpty(), shape, settings));
         }
         out.printf("%s (%s): %,d parameters, %d layers, hidden %d, %d heads (%d KV), intermediate %d, vocabulary %,d%n",
                 modelConfig, shape.family(), shape.parameterCount(), shape.numLayers(), shape.hiddenSize(), shape.numAttentionHeads(),
@@ -116,6 +115,67 @@ final class PlanCommand implements Callable<Integer> {
         PlanTable.print(new ArrayList<>(rows.values()), out);
         out.flush();
         return 0;
+    }
+
+    /**
+     * {@code --measure}: the MiniLM recipe, so {@code --model-config} does not apply; one update is
+     * enough (the peak includes the first update, none is discarded as warm-up).
+     */
+    private int measure(PeftRuntime runtime, PrintWriter out) throws Exception {
+        if (modelConfig != null) {
+            throw new IllegalArgumentException("--measure runs the MiniLM recipe and takes no --model-config; drop one of them");
+        }
+        int updates = steps == null ? 8 : steps;
+        if (updates < 1) {
+            throw new IllegalArgumentException("--steps must be >= 1, got " + updates);
+        }
+        List<String> aliases = methods == null ? MemoryBenchmark.CHECKED : methods.stream().map(m -> runtime.provider(m).alias()).toList();
+        return MemoryBenchmark.run(aliases, updates, out) ? 0 : 1;
+    }
+
+    private PeftConfig config(PeftRuntime runtime, PeftMethodProvider<?> provider, List<String> args) throws Exception {
+        ObjectMapper mapper = runtime.objectMapper();
+        RecordFlags recordFlags = new RecordFlags(mapper, provider.configType(), "method '" + provider.alias() + "'");
+        ObjectNode json = mapper.createObjectNode().put("peft_type", provider.peftType());
+        json.setAll(recordFlags.parse(args));
+        return runtime.readUserConfig(mapper.writeValueAsString(json));
+    }
+
+    /**
+     * One method's row. A method that does not fit the architecture (or, unless named with
+     * {@code --methods}, whose virtual tokens do not fit the positions) gets an {@code n/a} row; a
+     * failure that the method's default config does not have comes from a value the user passed
+     * ({@code --target-modules foo_proj}) and fails the command.
+     */
+    private PlanTable.Row row(PeftRuntime runtime, PeftMethodProvider<?> provider, PeftConfig config, boolean userValues, ModelShape shape,
+            PlanSettings settings) throws Exception {
+        try {
+            return PlanTable.Row.of(account(provider, config, shape, settings));
+        } catch (PositionLimitExceeded e) {
+            if (named(runtime, provider)) {
+                throw new IllegalArgumentException("method '" + provider.alias() + "': " + e.getMessage());
+            }
+            return PlanTable.Row.notApplicable(provider.alias(), e.getMessage());
+        } catch (IllegalArgumentException e) {
+            if (userValues && fitsWithDefaults(runtime, provider, shape, settings)) {
+                throw new IllegalArgumentException("method '" + provider.alias() + "': " + e.getMessage());
+            }
+            return PlanTable.Row.notApplicable(provider.alias(), e.getMessage());
+        }
+    }
+
+    private boolean named(PeftRuntime runtime, PeftMethodProvider<?> provider) {
+        return methods != null && methods.stream().anyMatch(m -> runtime.provider(m).equals(provider));
+    }
+
+    private boolean fitsWithDefaults(PeftRuntime runtime, PeftMethodProvider<?> provider, ModelShape shape, PlanSettings settings)
+            throws Exception {
+        try {
+            account(provider, config(runtime, provider, List.of()), shape, settings);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private List<PeftMethodProvider<?>> selected(PeftRuntime runtime) {
