@@ -99,7 +99,7 @@ class PlanCommandTest {
         assertFails(CliRun.of("plan", "--model-config", config, "--num-virtual-tokens", "0"), "prefix.num_virtual_tokens must be > 0, got 0");
         assertFails(CliRun.of("plan", "--model-config", config, "--reduction-factor", "0"), "bottleneck.reduction_factor must be > 0, got 0");
         assertFails(CliRun.of("plan", "--model-config", config, "--lora-alpha", "abc"),
-                "key 'lora_alpha' in LORA config must be a number, got \"abc\"");
+                "--lora-alpha must be a finite number, got abc");
         CliRun target = CliRun.of("plan", "--model-config", config, "--target-modules", "foo_proj");
         assertThat(target.status()).isEqualTo(1);
         assertThat(target.out()).isEmpty();
