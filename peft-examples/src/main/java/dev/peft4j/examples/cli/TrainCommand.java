@@ -84,6 +84,10 @@ final class TrainCommand implements Callable<Integer> {
     @Unmatched
     private List<String> flags = new ArrayList<>();
 
+    private static boolean isSameFolder(Path a, Path b) {
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+    }
+
     @Override
     public Integer call() throws Exception {
         if (output != null) {
@@ -100,6 +104,9 @@ final class TrainCommand implements Callable<Integer> {
         PeftRuntime runtime = PeftRuntime.discover();
         ObjectMapper mapper = runtime.objectMapper();
         TrainingCheckpoint checkpoint = resume == null ? null : TrainingCheckpointReader.load(resume);
+        if (checkpoint != null && output != null && !isSameFolder(output, checkpoint.runFolder())) {
+            OutputFolder.requireNewRun(output);
+        }
         if (checkpoint != null) {
             TrainerState state = checkpoint.snapshot().state();
             if (state.globalStep() >= state.totalSteps()) {

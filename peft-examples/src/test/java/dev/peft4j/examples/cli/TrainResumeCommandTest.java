@@ -125,6 +125,13 @@ class TrainResumeCommandTest {
         assertThat(run.err()).isEqualTo("peft: " + uninterrupted + " holds a peft train run (results.json / checkpoints); use --resume "
                 + uninterrupted + " or another --output" + NL);
         assertThat(Files.readAllBytes(uninterrupted.resolve("results.json"))).isEqualTo(results);
+
+        Path interrupted = interruptedCopy("elsewhere");
+        CliRun resumed = CliRun.of("train", "--resume", interrupted.toString(), "--output", uninterrupted.toString());
+        assertThat(resumed.status()).isEqualTo(1);
+        assertThat(resumed.err()).isEqualTo("peft: " + uninterrupted + " holds a peft train run (results.json / checkpoints); use --resume "
+                + uninterrupted + " or another --output" + NL);
+        assertThat(Files.readAllBytes(uninterrupted.resolve("results.json"))).isEqualTo(results);
     }
 
     @Test
