@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -124,6 +125,14 @@ final class PlanCommand implements Callable<Integer> {
     private int measure(PeftRuntime runtime, PrintWriter out) throws Exception {
         if (modelConfig != null) {
             throw new IllegalArgumentException("--measure runs the MiniLM recipe and takes no --model-config; drop one of them");
+        }
+        List<String> planOnly = Stream.of("--dtype", "--optimizer", "--batch-size", "--max-length", "--recompute")
+                .filter(spec.commandLine().getParseResult()::hasMatchedOption).toList();
+        if (!planOnly.isEmpty() || !flags.isEmpty()) {
+            List<String> ignored = new ArrayList<>(planOnly);
+            ignored.addAll(flags);
+            throw new IllegalArgumentException("--measure runs the fixed MiniLM recipe (fp32, AdamW, batch 32, max length 64, "
+                    + "each method's preset) and takes no " + ignored + "; drop them or drop --measure");
         }
         int updates = steps == null ? 8 : steps;
         if (updates < 1) {

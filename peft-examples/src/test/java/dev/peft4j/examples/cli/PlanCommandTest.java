@@ -143,6 +143,9 @@ class PlanCommandTest {
         assertFails(CliRun.of("plan", "--model-config", write(LLAMA_2_7B).toString(), "--steps", "3"),
                 "--steps applies to --measure only; add --measure or drop --steps");
         assertFails(CliRun.of("plan", "--measure", "--steps", "0"), "--steps must be >= 1, got 0");
+        assertFails(CliRun.of("plan", "--measure", "--dtype", "fp16", "--r", "16"),
+                "--measure runs the fixed MiniLM recipe (fp32, AdamW, batch 32, max length 64, each method's preset)"
+                        + " and takes no [--dtype, --r, 16]; drop them or drop --measure");
     }
 
     @Test
