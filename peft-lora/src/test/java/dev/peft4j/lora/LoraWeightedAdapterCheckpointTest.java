@@ -13,7 +13,10 @@ import dev.peft4j.core.model.Parameters;
 import dev.peft4j.core.model.TaskType;
 import dev.peft4j.core.model.TinyBert;
 import dev.peft4j.core.model.TransformerModel;
+import dev.peft4j.core.runtime.AdapterCombinations;
 import dev.peft4j.core.runtime.PeftModel;
+import dev.peft4j.core.runtime.PeftRuntime;
+import dev.peft4j.core.full.FullFineTuningProvider;
 import dev.peft4j.core.spi.AdapterCombination;
 import dev.peft4j.core.spi.AdapterCombiner;
 import dev.peft4j.core.spi.CombinedAdapter;
@@ -132,6 +135,18 @@ class LoraWeightedAdapterCheckpointTest {
         assertThatThrownBy(() -> combiner.combine(List.of(new WeightedAdapter("a", configA, arrays(tensorsA), 1.0)),
                 AdapterCombination.of("mix", "dare_ties"), manager))
                 .hasMessage("unknown combination_type 'dare_ties'; known: [linear, cat, svd]");
+    }
+
+    @Test
+    void runtimeRoutesToTheFirstSourcesMethod() {
+        PeftRuntime both = PeftRuntime.of(List.of(new LoraProvider(), new FullFineTuningProvider()));
+        CombinedAdapter combined = AdapterCombinations.combine(both.registry(),
+                List.of(new WeightedAdapter("a", configA, arrays(tensorsA), 2.0)), AdapterCombination.of("twice", "linear"), manager);
+        assertThat(((LoraConfig) combined.config()).r()).isEqualTo(4);
+        combined.tensors().values().forEach(NDArray::close);
+        assertThatThrownBy(() -> AdapterCombinations.combine(both.registry(),
+                List.of(new WeightedAdapter("f", new FullFineTuningConfig(), Map.of(), 1.0)), AdapterCombination.of("x", "cat"), manager))
+                .hasMessage("add_weighted_adapter is not supported for FULL adapters (adapter 'f'); methods that support it: [LORA]");
     }
 
     private CombinedAdapter combine(AdapterCombination combination) {
