@@ -138,6 +138,49 @@ class LoraWeightedAdapterCheckpointTest {
     }
 
     @Test
+    void classifierLogitsOfACombinedSeqClsAdapterCarryTheOneHead(@TempDir Path dir) throws IOException {
+        Map<String, HostTensor> headA;
+        Map<String, HostTensor> bodyB = new LinkedHashMap<>();
+        try (PeftModel a = LoraTesting.adapt(manager, TaskType.SEQ_CLS, configA);
+                PeftModel b = LoraTesting.adapt(manager, TaskType.SEQ_CLS, configB)) {
+            headA = new LinkedHashMap<>(a.adapterWeights());
+            b.adapterWeights().forEach((key, tensor) -> {
+                if (!key.contains("classifier")) {
+                    bodyB.put(key, tensor);
+                }
+            });
+        }
+        HostTensor head = headA.get("base_model.model.classifier.weight");
+        float[] trained = head.values().clone();
+        for (int i = 0; i < trained.length; i++) {
+            trained[i] = 3 * trained[i] + 0.01f * i;
+        }
+        HostTensor trainedHead = new HostTensor(head.shape(), trained);
+        headA.put("base_model.model.classifier.weight", trainedHead);
+        CombinedAdapter combined = combiner.combine(List.of(new WeightedAdapter("a", configA, arrays(headA), WEIGHT_A),
+                new WeightedAdapter("b", configB, arrays(bodyB), WEIGHT_B)), AdapterCombination.of("mix", "cat"), manager);
+        write(combined, dir);
+        combined.tensors().values().forEach(NDArray::close);
+
+        float[] loaded;
+        try (PeftModel peft = LoraTesting.RUNTIME.fromPretrained(TinyBert.create(manager, TaskType.SEQ_CLS), dir);
+                NDManager scope = manager.newSubManager()) {
+            loaded = peft.forward(LoraTesting.batch(scope), false).head().toFloatArray();
+        }
+        float[] expected;
+        try (TransformerModel base = TinyBert.create(manager, TaskType.SEQ_CLS); NDManager scope = manager.newSubManager()) {
+            Map<String, HostTensor> weights = new LinkedHashMap<>(Parameters.stateDict(base.root()));
+            addUpdate(weights, headA, WEIGHT_A * 8.0 / 4);
+            addUpdate(weights, bodyB, WEIGHT_B * 4.0 / Math.sqrt(2));
+            weights.put("classifier.weight", trainedHead);
+            Parameters.loadStateDict(base.root(), weights, true);
+            expected = base.forward(LoraTesting.batch(scope), false).head().toFloatArray();
+        }
+        assertThat(loaded).hasSize(4);
+        assertThat(maxDifference(loaded, expected)).isLessThan(1e-4);
+    }
+
+    @Test
     void runtimeRoutesToTheFirstSourcesMethod() {
         PeftRuntime both = PeftRuntime.of(List.of(new LoraProvider(), new FullFineTuningProvider()));
         CombinedAdapter combined = AdapterCombinations.combine(both.registry(),
