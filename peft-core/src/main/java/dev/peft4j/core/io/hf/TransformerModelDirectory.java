@@ -1,5 +1,6 @@
 package dev.peft4j.core.io.hf;
 
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,7 +19,6 @@ import dev.peft4j.core.model.ModuleTree;
 import dev.peft4j.core.model.Parameters;
 import dev.peft4j.core.model.TaskType;
 import dev.peft4j.core.model.TransformerModel;
-import ai.djl.ndarray.NDManager;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
