@@ -14,16 +14,17 @@ import java.util.Random;
  * A hand-built comparison with the README's MiniLM numbers: full, lora, bottleneck, prompt
  * finished, prefix failed; 100 updates each.
  */
-final class CompareResultsFixture {
+public final class CompareResultsFixture {
 
     static final long MIB = 1024L * 1024L;
     static final long ALL_BASE = 22_713_602L;
     static final long FULL_MODEL_BYTES = 90_870_512L;
-    static final String PREFIX_FAILURE = "NaN loss at update 37 (lr 5e-4): see prefix/train.log";
+    public static final String PREFIX_FAILURE = "NaN loss at update 37 (lr 5e-4): see prefix/train.log";
 
     private CompareResultsFixture() {}
 
-    static CompareResults results() {
+    /** @return the five-method comparison (prefix failed) */
+    public static CompareResults results() {
         return of(List.of(full(), lora(), bottleneck(), MethodResult.failed("prefix", "PREFIX_TUNING", PREFIX_FAILURE),
                 prompt()));
     }
