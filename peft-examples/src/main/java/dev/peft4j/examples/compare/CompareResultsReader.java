@@ -1,5 +1,6 @@
 package dev.peft4j.examples.compare;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -12,7 +13,8 @@ import java.nio.file.Path;
 
 /**
  * Reads a saved {@code results.json} of {@code peft compare} into {@link CompareResults}: JSON keys
- * in snake_case, as written; an unknown key is an error (the records are the schema); {@code NaN}
+ * in snake_case, as written; an unknown key is an error (the records are the schema), except
+ * {@code ok}, which a plain Jackson mapper derives from {@link MethodResult#isOk()}; {@code NaN}
  * and {@code Infinity} are accepted as numbers and as strings (a training loss that diverged).
  */
 public final class CompareResultsReader {
@@ -20,7 +22,15 @@ public final class CompareResultsReader {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .addMixIn(MethodResult.class, WithoutDerivedOk.class)
             .build();
+
+    /**
+     * {@link MethodResult#isOk()} is derived from {@code status}: a plain mapper writes it as an
+     * extra {@code ok} key. Never written here, and skipped when a results file holds it.
+     */
+    @JsonIgnoreProperties("ok")
+    private interface WithoutDerivedOk {}
 
     private CompareResultsReader() {}
 
@@ -60,6 +70,8 @@ public final class CompareResultsReader {
         String message = e.getOriginalMessage();
         int newline = message.indexOf('\n');
         message = newline < 0 ? message : message.substring(0, newline);
+        // Jackson's nested locations read "[Source: REDACTED (...); line: 2, column: 13]".
+        message = message.replaceAll("\\[Source: [^;]*; line: (\\d+), column: (\\d+)]", "line $1, column $2");
         JsonLocation location = e.getLocation();
         return location == null ? message
                 : message + " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";

@@ -9,7 +9,7 @@ import java.util.Map;
  * Flattens a JSON object into (key, value) rows for a two-column table: nested object keys are
  * joined with dots ({@code optimizer.lr}), an array of scalars becomes one comma-separated value,
  * an array holding objects or arrays is flattened by index ({@code methods.0.r}), {@code null}
- * prints as {@code null}, and an empty object or array as {@code {}} / {@code []}.
+ * inside an object prints as {@code null}, and an empty object or array as {@code {}} / {@code []}.
  */
 final class JsonRows {
 
@@ -22,12 +22,12 @@ final class JsonRows {
     private JsonRows() {}
 
     /**
-     * @param node a JSON value; {@code null} or a missing node gives no rows
+     * @param node a JSON value; {@code null}, JSON {@code null} or a missing node gives no rows
      * @return the rows in document order
      */
     static List<Row> flatten(JsonNode node) {
         List<Row> rows = new ArrayList<>();
-        if (node != null && !node.isMissingNode()) {
+        if (node != null && !node.isMissingNode() && !node.isNull()) {
             flatten("", node, rows);
         }
         return rows;
