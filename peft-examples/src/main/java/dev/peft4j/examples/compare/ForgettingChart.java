@@ -9,13 +9,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.labels.ItemLabelAnchor;
 import org.jfree.chart.labels.ItemLabelPosition;
 import org.jfree.chart.labels.StandardCategoryItemLabelGenerator;
 import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.ui.Layer;
 import org.jfree.chart.ui.RectangleAnchor;
@@ -23,7 +26,7 @@ import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.DefaultCategoryDataset;
 
 /**
- * Chart (e): forgetting. Per method the mean and the smallest cosine similarity between the
+ * Chart (e): forgetting, as horizontal bars (long method labels fit). Per method the mean and the smallest cosine similarity between the
  * trained and the base model's sentence embeddings on text not in the task (1 = unchanged); the
  * category label says whether the base is intact with the adapter disabled ({@code base intact},
  * {@code base changed}, or {@code n/a} for full fine-tuning), a changed base in red. Methods without
@@ -62,24 +65,32 @@ final class ForgettingChart {
         if (dataset.getColumnCount() == 0) {
             return Optional.empty();
         }
-        CategoryAxis x = new CategoryAxis("method (with the adapter disabled: is the base model bit-identical?)");
+        CategoryAxis x = new CategoryAxis(null);
         x.setMaximumCategoryLabelLines(2);
+        x.setMaximumCategoryLabelWidthRatio(0.3f);
+        x.setCategoryMargin(0.25);
         NumberAxis y = new NumberAxis("cosine similarity to the base model's embeddings");
         double span = Math.max(1e-3, 1 - lowest);
-        y.setRange(Math.max(-1, lowest - 0.15 * span), 1 + 0.12 * span);
+        y.setRange(Math.max(-1, lowest - 0.15 * span), 1 + 0.2 * span);
         // Headroom above 1 holds the bars' value labels; cosines cannot exceed 1, so no tick is labelled there.
         y.setNumberFormatOverride(LabelFormat.decimalsUpTo(span < 0.02 ? 4 : 2, 1));
         BarRenderer renderer = new BarRenderer();
         renderer.setBase(Math.max(-1, lowest - 0.15 * span));
         renderer.setItemMargin(0.05);
         CategoryPlot plot = new CategoryPlot(dataset, x, y, renderer);
+        plot.setOrientation(PlotOrientation.HORIZONTAL);
+        plot.setRangeAxisLocation(AxisLocation.BOTTOM_OR_LEFT);
         JFreeChart chart = ChartStyle.chart("Forgetting on text not in the task", plot, true);
+        TextTitle subtitle = new TextTitle("in brackets: with the adapter disabled, is the base model bit-identical?",
+                ChartStyle.ITEM_FONT);
+        subtitle.setPaint(Color.DARK_GRAY);
+        chart.addSubtitle(subtitle);
         ValueMarker unchanged = new ValueMarker(1, Color.GRAY, ChartStyle.stroke(1f));
         unchanged.setLabelBackgroundColor(new Color(255, 255, 255, 0));
         unchanged.setLabel("1 = unchanged");
         unchanged.setLabelFont(ChartStyle.ITEM_FONT);
-        unchanged.setLabelAnchor(RectangleAnchor.TOP_LEFT);
-        unchanged.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
+        unchanged.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+        unchanged.setLabelTextAnchor(TextAnchor.TOP_LEFT);
         plot.addRangeMarker(unchanged, Layer.BACKGROUND);
         for (String label : changed) {
             x.setTickLabelPaint(label, new Color(0xC0392B));
@@ -91,7 +102,7 @@ final class ForgettingChart {
         renderer.setDefaultItemLabelsVisible(true);
         renderer.setDefaultItemLabelFont(ChartStyle.ITEM_FONT);
         renderer.setDefaultPositiveItemLabelPosition(
-                new ItemLabelPosition(ItemLabelAnchor.OUTSIDE12, TextAnchor.BOTTOM_CENTER));
+                new ItemLabelPosition(ItemLabelAnchor.OUTSIDE3, TextAnchor.CENTER_LEFT));
         String source = corpus == null ? "general English text" : corpus;
         return Optional.of(new ReportChart("forgetting.png", "Forgetting on text not in the task",
                 "Cosine similarity between the trained and the original model's sentence embeddings on " + source

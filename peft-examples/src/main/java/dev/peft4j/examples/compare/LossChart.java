@@ -54,8 +54,10 @@ final class LossChart {
                     mean.add(u + 1, smoothed[u]);
                 }
             }
-            dataset.addSeries(raw);
-            drawn.add(new Drawn(i, false));
+            if (window > 1) {
+                dataset.addSeries(raw);
+                drawn.add(new Drawn(i, false));
+            }
             dataset.addSeries(mean);
             drawn.add(new Drawn(i, true));
         }

@@ -4,17 +4,20 @@ import dev.peft4j.examples.compare.MethodResult.Memory;
 import java.awt.Color;
 import java.util.Optional;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.renderer.category.GroupedStackedBarRenderer;
 import org.jfree.data.KeyToGroupMap;
 import org.jfree.data.category.DefaultCategoryDataset;
 
 /**
- * Chart (c): memory over idle per method, MiB. Two bars per method: on the left the accounted
- * memory stacked by kind (gradients, optimizer state, activations: the closed forms of
- * {@code core.memory}); on the right the measured peak resident set over idle. Methods without a
+ * Chart (c): memory over idle per method, MiB, as horizontal bars (long method labels fit). Two
+ * bars per method: above, the accounted memory stacked by kind (gradients, optimizer state,
+ * activations: the closed forms of {@code core.memory}); below, the measured peak resident set over
+ * idle. Methods without a
  * memory measurement are left out.
  */
 final class MemoryChart {
@@ -55,18 +58,21 @@ final class MemoryChart {
         GroupedStackedBarRenderer renderer = new GroupedStackedBarRenderer();
         renderer.setSeriesToGroupMap(groups);
         renderer.setItemMargin(0.05);
-        CategoryAxis x = new CategoryAxis("method (left bar: accounted by kind; right bar: measured)");
+        CategoryAxis x = new CategoryAxis(null);
         x.setCategoryMargin(0.3);
+        x.setMaximumCategoryLabelWidthRatio(0.3f);
         NumberAxis y = new NumberAxis("memory over idle (MiB)");
         CategoryPlot plot = new CategoryPlot(dataset, x, y, renderer);
+        plot.setOrientation(PlotOrientation.HORIZONTAL);
+        plot.setRangeAxisLocation(AxisLocation.BOTTOM_OR_LEFT);
         JFreeChart chart = ChartStyle.chart("Memory over idle by kind", plot, true);
         renderer.setSeriesPaint(0, new Color(0x4E79A7));
         renderer.setSeriesPaint(1, new Color(0xF28E2B));
         renderer.setSeriesPaint(2, new Color(0x76B7B2));
         renderer.setSeriesPaint(3, new Color(0x555555));
         return Optional.of(new ReportChart("memory.png", "Memory over idle by kind",
-                "Memory each method's training needs beyond the loaded model, MiB. Left bar of each pair: accounted "
-                        + "gradients, optimizer state and activations (closed forms) stacked; right bar: the peak "
+                "Memory each method's training needs beyond the loaded model, MiB. Upper bar of each pair: accounted "
+                        + "gradients, optimizer state and activations (closed forms) stacked; lower bar: the peak "
                         + "resident set measured in the method's own JVM minus its resident set at idle.",
                 chart));
     }

@@ -15,7 +15,7 @@ final class ReportHtml {
 
     private static final String CSS = """
             body { font-family: system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; color: #222;
-                   max-width: 1320px; margin: 2em auto; padding: 0 1em; line-height: 1.45; }
+                   max-width: 1440px; margin: 2em auto; padding: 0 1em; line-height: 1.45; }
             h1 { margin-bottom: 0.2em; }
             .summary { color: #555; margin-top: 0; }
             table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.9em; }
