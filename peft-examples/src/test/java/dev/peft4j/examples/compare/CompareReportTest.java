@@ -43,6 +43,8 @@ class CompareReportTest {
         }
         assertThat(html).contains("failed: NaN loss at update 37 (lr 5e-4): see prefix/train.log");
         assertThat(html).doesNotContainIgnoringCase("<script");
+        // Set by CompareReport itself (nothing in the build sets it), so charts draw without a display.
+        assertThat(System.getProperty("java.awt.headless")).isEqualTo("true");
         assertThat(GraphicsEnvironment.isHeadless()).isTrue();
     }
 
