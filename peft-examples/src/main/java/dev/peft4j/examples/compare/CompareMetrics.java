@@ -10,8 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * A comparison's numbers as Micrometer gauges, one time series per method (tag {@code method}),
@@ -53,15 +51,12 @@ public final class CompareMetrics {
      *
      * @param results the comparison
      * @param registry where to register
-     * @throws IllegalArgumentException if two methods share a label (their series would collide)
+     * @throws IllegalArgumentException if two methods share a label (their series would collide) or
+     *     one has none
      */
     public static void bind(CompareResults results, MeterRegistry registry) {
-        Set<String> seen = new HashSet<>();
+        MethodLabels.requireUnique(results);
         for (MethodResult m : results.methods()) {
-            if (!seen.add(m.method())) {
-                throw new IllegalArgumentException("method '" + m.method()
-                        + "' appears twice in the results; each method run needs its own label");
-            }
             bindMethod(m, registry);
         }
     }
@@ -74,7 +69,7 @@ public final class CompareMetrics {
      * @param outputDir the comparison's output folder (created if missing)
      * @return the written file
      * @throws IOException if the file cannot be written
-     * @throws IllegalArgumentException if two methods share a label
+     * @throws IllegalArgumentException if two methods share a label or one has none
      */
     public static Path write(CompareResults results, Path outputDir) throws IOException {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

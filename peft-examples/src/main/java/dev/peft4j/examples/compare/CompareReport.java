@@ -50,8 +50,11 @@ public final class CompareReport {
      * @param outputDir the comparison's output folder
      * @return the written {@code report.html}
      * @throws IOException if a file cannot be written or a chart cannot be encoded
+     * @throws IllegalArgumentException if two methods share a label (chart series are keyed by it)
+     *     or one has none
      */
     public static Path write(CompareResults results, Path outputDir) throws IOException {
+        MethodLabels.requireUnique(results);
         List<ChartPng> charts = draw(results);
         Path chartsDir = outputDir.resolve(CHARTS_DIR);
         Files.createDirectories(chartsDir);

@@ -1,6 +1,7 @@
 package dev.peft4j.examples.compare;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.awt.GraphicsEnvironment;
 import java.awt.image.BufferedImage;
@@ -187,6 +188,21 @@ class CompareReportTest {
                 .contains("&lt;/figcaption&gt;&lt;script&gt;x()&lt;/script&gt;")
                 .contains("<title>peft compare &lt;t&gt;</title>");
         assertThat(tableRows(html).get(evilMethod)).last().isEqualTo("no");
+    }
+
+    @Test
+    void aLabelUsedTwiceOrMissingIsRefusedBeforeAnythingIsWritten(@TempDir Path dir) throws IOException {
+        CompareResults twice = CompareResultsFixture.of(List.of(CompareResultsFixture.lora(), CompareResultsFixture.lora()));
+        CompareResults blank = CompareResultsFixture.of(List.of(CompareResultsFixture.lora(),
+                MethodResult.failed(" ", "LORA", "exit status 1")));
+
+        assertThatThrownBy(() -> CompareReport.write(twice, dir)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("method 'lora' appears twice in the results; each method run needs its own label");
+        assertThatThrownBy(() -> CompareReport.write(blank, dir)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("method #2 has no label");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files).isEmpty();
+        }
     }
 
     private static Plot chart(List<ChartPng> charts, String file) {
