@@ -51,6 +51,7 @@ final class Digests {
      */
     static String ofEncoderWeights(TransformerModel model) {
         MessageDigest digest = sha256();
+        ByteBuffer chunk = ByteBuffer.allocate(CHUNK_FLOATS * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         Map<String, Parameter> sorted = new TreeMap<>(Parameters.byName(model.root()));
         sorted.forEach((name, parameter) -> {
             if (!name.startsWith(model.encoderPrefix())) {
@@ -59,12 +60,22 @@ final class Digests {
             NDArray array = parameter.getArray();
             digest.update(name.getBytes(StandardCharsets.UTF_8));
             digest.update(array.getShape().toString().getBytes(StandardCharsets.UTF_8));
-            float[] values = array.toFloatArray();
-            ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            bytes.asFloatBuffer().put(values);
-            digest.update(bytes);
+            update(digest, array.toFloatArray(), chunk);
         });
         return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static final int CHUNK_FLOATS = 1 << 18;
+
+    /** Feeds little-endian fp32 bytes through a reusable 1 MiB buffer (no copy of the whole array). */
+    private static void update(MessageDigest digest, float[] values, ByteBuffer chunk) {
+        for (int start = 0; start < values.length; start += CHUNK_FLOATS) {
+            int count = Math.min(CHUNK_FLOATS, values.length - start);
+            chunk.clear();
+            chunk.asFloatBuffer().put(values, start, count);
+            chunk.limit(count * Float.BYTES);
+            digest.update(chunk);
+        }
     }
 
     /**
@@ -72,10 +83,8 @@ final class Digests {
      * @return SHA-256 (hex) of their little-endian bytes
      */
     static String ofFloats(float[] values) {
-        ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        bytes.asFloatBuffer().put(values);
         MessageDigest digest = sha256();
-        digest.update(bytes);
+        update(digest, values, ByteBuffer.allocate(CHUNK_FLOATS * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN));
         return HexFormat.of().formatHex(digest.digest());
     }
 }
