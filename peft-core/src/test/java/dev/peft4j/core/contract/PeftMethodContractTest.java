@@ -76,7 +76,11 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>every {@link #roundTripConfigs()} config survives {@code savePretrained} -> {@code fromPretrained}
  *       into a fresh base with bit-equal logits, for inference (nothing trainable) and for training
  *       (the adapter trainable), in HF's format and with a prompt encoder's raw parameters, and a
- *       named adapter round-trips through its sub-folder.</li>
+ *       named adapter round-trips through its sub-folder;</li>
+ *   <li>a second adapter ({@code addAdapter}) is refused naming the method when
+ *       {@link dev.peft4j.core.spi.PeftMethod#supportsMultipleAdapters()} is false; otherwise it is
+ *       inactive and frozen until activated, then alone trainable, and deleting it restores the
+ *       model's parameters.</li>
  * </ul>
  * One instance serves all tests of a subclass ({@link TestInstance.Lifecycle#PER_CLASS}).
  */
@@ -417,6 +421,36 @@ public abstract class PeftMethodContractTest {
                 assertThat(logits(loaded, SENTENCES)).containsExactly(expected);
                 assertThat(loaded.adapterName()).isEqualTo("sentiment");
             }
+        }
+    }
+
+    @Test
+    void aSecondAdapterIsSupportedOrRefusedNamingTheMethod() {
+        PeftRuntime runtime = PeftRuntime.of(List.of(provider()));
+        try (PeftModel peft = runtime.getPeftModel(TinyBert.create(manager, TaskType.SEQ_CLS), tinyConfig(), ConfigOrigin.USER)) {
+            ContractSupport.perturbTrainable(peft, 31, 0.05);
+            float[] first = logits(peft, SENTENCES);
+            var parametersBefore = Parameters.byName(peft.baseModel().root()).keySet();
+            if (!runtime.createMethod(tinyConfig()).supportsMultipleAdapters()) {
+                assertThatThrownBy(() -> peft.addAdapter("second", tinyConfig())).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage("peft_type " + provider().peftType() + " holds one adapter per model; cannot add adapter 'second'"
+                                + " beside [default] (delete it first, or adapt another copy of the base model)");
+                assertThat(peft.adapterNames()).containsExactly("default");
+                assertThat(Parameters.byName(peft.baseModel().root()).keySet()).isEqualTo(parametersBefore);
+                assertThat(logits(peft, SENTENCES)).containsExactly(first);
+                return;
+            }
+            peft.addAdapter("second", tinyConfig());
+            assertThat(peft.adapterNames()).containsExactly("default", "second");
+            assertThat(logits(peft, SENTENCES)).as("an inactive adapter does not compute").containsExactly(first);
+            peft.setActiveAdapter("second");
+            assertThat(peft.trainableParameters().keySet()).allMatch(path -> path.matches("(.*\\.)?second(\\..*)?"));
+            assertThat(peft.trainableParameterCount()).isEqualTo(tinyTrainableParameters());
+            peft.setActiveAdapter("default");
+            assertThat(logits(peft, SENTENCES)).containsExactly(first);
+            peft.deleteAdapter("second");
+            assertThat(Parameters.byName(peft.baseModel().root()).keySet()).isEqualTo(parametersBefore);
+            assertThat(peft.trainableParameterCount()).isEqualTo(tinyTrainableParameters());
         }
     }
 }
