@@ -293,13 +293,30 @@ public final class LoraLayer extends ModuleBlock implements MergeableLayer {
 
     @Override
     public void merge(List<String> adapterNames, boolean safeMerge) {
+        mergedWeights.merge(pending(adapterNames), safeMerge);
+    }
+
+    @Override
+    public void checkMerge(List<String> adapterNames) {
+        mergedWeights.check(pending(adapterNames));
+    }
+
+    /** @return the updates of {@code adapterNames} this layer holds unmerged, in the given order */
+    private List<LoraUpdate> pending(List<String> adapterNames) {
         List<LoraUpdate> pending = new ArrayList<>();
         for (String name : adapterNames) {
             if (updates.containsKey(name) && !mergedWeights.names().contains(name)) {
                 pending.add(updates.get(name));
             }
         }
-        mergedWeights.merge(pending, safeMerge);
+        return pending;
+    }
+
+    /** Frees the kept unmerged weight; the base {@code Linear} keeps the merged adapters in its weight. */
+    @Override
+    public Block unloadMerged() {
+        mergedWeights.forget();
+        return base;
     }
 
     /**

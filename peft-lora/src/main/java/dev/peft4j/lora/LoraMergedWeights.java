@@ -75,6 +75,37 @@ final class LoraMergedWeights {
         }
     }
 
+    /**
+     * Checks that merging the updates gives finite weights, changing nothing (a safe merge's first phase).
+     *
+     * @param updates adapters not merged yet
+     * @throws IllegalStateException naming the adapter whose change is not finite
+     */
+    void check(List<LoraUpdate> updates) {
+        if (updates.isEmpty()) {
+            return;
+        }
+        NDArray weight = base.weight().getArray();
+        List<NDArray> changes = new ArrayList<>();
+        try {
+            for (LoraUpdate update : updates) {
+                changes.add(update.mergedChange(unmerged != null ? unmerged : weight));
+            }
+            requireFinite(weight, updates, changes);
+        } finally {
+            changes.forEach(NDArray::close);
+        }
+    }
+
+    /** Frees the kept unmerged weight for good ({@code merge_and_unload}): merged adapters stay in the weight. */
+    void forget() {
+        if (unmerged != null) {
+            unmerged.close();
+            unmerged = null;
+        }
+        merged.clear();
+    }
+
     private static void requireFinite(NDArray weight, List<LoraUpdate> updates, List<NDArray> changes) {
         NDArray candidate = copy(weight);
         try {

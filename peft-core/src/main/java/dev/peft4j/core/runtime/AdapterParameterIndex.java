@@ -77,6 +77,11 @@ final class AdapterParameterIndex {
         return adapterName;
     }
 
+    /** @return the parameters the adapter's injection created, whether or not still in the model */
+    Set<Parameter> created() {
+        return Collections.unmodifiableSet(created);
+    }
+
     /**
      * @return base parameters the adapter left trainable (LoRA's {@code bias: all} or
      *     {@code lora_only}, every base parameter of full fine-tuning); shared by every adapter

@@ -12,7 +12,11 @@ import dev.peft4j.core.spi.PeftConfig;
 import dev.peft4j.core.spi.PeftMethod;
 import dev.peft4j.core.target.ModulesToSaveWrapper;
 import dev.peft4j.core.target.TargetResolver;
+import dev.peft4j.core.model.Parameters;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -275,6 +279,21 @@ final class AdapterSet {
             model.adapterToggle().setActiveAdapters(active);
             applyTrainability();
         }
+    }
+
+    /**
+     * Forgets every adapter after {@code merge_and_unload}: parameters of blocks no longer in the
+     * model are closed (those still in it, such as the kept {@code modules_to_save} copy, stay), and
+     * no adapter is active.
+     */
+    void clear() {
+        Set<Parameter> present = Collections.newSetFromMap(new IdentityHashMap<>());
+        present.addAll(Parameters.byName(model.root()).values());
+        for (Adapter adapter : adapters.values()) {
+            adapter.index().created().stream().filter(parameter -> !present.contains(parameter)).forEach(Parameter::close);
+        }
+        adapters.clear();
+        model.adapterToggle().setActiveAdapters(List.of());
     }
 
     /**

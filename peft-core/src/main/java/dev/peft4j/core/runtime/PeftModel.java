@@ -43,10 +43,12 @@ public final class PeftModel implements AutoCloseable {
 
     private final TransformerModel model;
     private final AdapterSet adapters;
+    private final AdapterMerging merging;
 
     private PeftModel(TransformerModel model, AdapterSet adapters) {
         this.model = model;
         this.adapters = adapters;
+        this.merging = new AdapterMerging(model, adapters);
     }
 
     /**
@@ -244,6 +246,99 @@ public final class PeftModel implements AutoCloseable {
      */
     public void deleteAdapter(String name) {
         adapters.delete(name);
+    }
+
+    /**
+     * Folds the active adapters into the base weights (HF PEFT's {@code merge_adapter()}); see
+     * {@link #merge(List, boolean)}.
+     */
+    public void merge() {
+        merge(activeAdapters(), false);
+    }
+
+    /**
+     * Folds the named adapters into the base weights (HF PEFT's {@code merge_adapter(adapter_names)}).
+     *
+     * @param names adapters of {@link #adapterNames()}
+     * @see #merge(List, boolean)
+     */
+    public void merge(List<String> names) {
+        merge(names, false);
+    }
+
+    /**
+     * Folds the named LoRA/DoRA adapters into the base weights of every layer that holds them, so the
+     * forward pass skips their path: per layer {@code W += scaling * B A}, DoRA
+     * {@code W += (m / n) * (W + scaling * B A) - W} with {@code W} the unmerged weight (for one adapter
+     * HF's {@code (m / n) * (W + scaling * B A)}; several adapters on one layer merge exactly, where
+     * HF's sequential DoRA merge does not). While merged, each layer keeps a copy of its unmerged
+     * weight ({@code out * in} floats), so {@link #unmerge()} restores it exactly.
+     * <ul>
+     *   <li>An adapter already merged is skipped with a warning in the log (HF warns too).</li>
+     *   <li>A merged adapter is in the weights, so it computes whether or not it is active (as HF);
+     *       active adapters left unmerged keep adding their terms, so merging a subset drops none.</li>
+     *   <li>A disabled forward pass ({@link #disableAdapter()}) unmerges the layers it runs through
+     *       first, as HF's forward does; they stay unmerged afterwards.</li>
+     *   <li>{@link #deleteAdapter} refuses a merged adapter and changes nothing.</li>
+     * </ul>
+     * Call it outside a {@code GradientCollector}: it writes the base weights in place.
+     *
+     * @param names adapters of {@link #adapterNames()}
+     * @param safeMerge HF's {@code safe_merge}: compute every merged weight in a copy and check it for
+     *     NaN/Inf before any base weight changes
+     * @throws IllegalArgumentException if a name is unknown, or the adapter has no weights to fold into
+     *     ({@code adapter 'default' (peft_type BOTTLENECK) cannot be merged: ...; only LoRA and DoRA adapters merge})
+     * @throws IllegalStateException with {@code safeMerge}: {@code safe merge refused at module
+     *     'encoder.layer.3.attention.self.query': adapter 'b' would make the merged weight contain NaN or
+     *     infinite values; the base weights are unchanged}
+     */
+    public void merge(List<String> names, boolean safeMerge) {
+        merging.merge(names, safeMerge);
+    }
+
+    /**
+     * {@link #merge(List, boolean)} with {@code safeMerge} true.
+     *
+     * @param names adapters of {@link #adapterNames()}
+     */
+    public void safeMerge(List<String> names) {
+        merge(names, true);
+    }
+
+    /** Takes every merged adapter out of the base weights, restoring them exactly (HF's {@code unmerge_adapter()}). */
+    public void unmerge() {
+        merging.unmerge();
+    }
+
+    /** @return the adapters folded into the base weights, in merge order (HF's {@code merged_adapters}) */
+    public List<String> mergedAdapters() {
+        return merging.mergedAdapters();
+    }
+
+    /**
+     * HF PEFT's {@code merge_and_unload()}: merges the active adapters, then replaces every LoRA layer
+     * by its base {@code Linear} and every {@code modules_to_save} wrapper by the active adapter's
+     * copy; inactive, unmerged adapters are dropped. The result has no adapter blocks and computes what
+     * this model computed; this {@code PeftModel} then holds no adapter and still owns the model (close
+     * one of the two).
+     *
+     * @return the plain model (the same object as {@link #baseModel()})
+     * @throws IllegalArgumentException if an adapter block cannot be merged (bottleneck adapters,
+     *     prompt learning), checked before anything changes
+     */
+    public TransformerModel mergeAndUnload() {
+        return mergeAndUnload(false);
+    }
+
+    /**
+     * As {@link #mergeAndUnload()}, optionally as a safe merge.
+     *
+     * @param safeMerge see {@link #merge(List, boolean)}
+     * @return the plain model
+     * @throws IllegalStateException with {@code safeMerge}, as {@link #merge(List, boolean)}; nothing changed
+     */
+    public TransformerModel mergeAndUnload(boolean safeMerge) {
+        return merging.mergeAndUnload(safeMerge);
     }
 
     /** @return every adapter's name, in the order they were added (HF's {@code peft_config.keys()}) */

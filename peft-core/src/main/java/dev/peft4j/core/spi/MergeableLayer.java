@@ -1,5 +1,6 @@
 package dev.peft4j.core.spi;
 
+import ai.djl.nn.Block;
 import java.util.List;
 
 /**
@@ -23,6 +24,23 @@ public interface MergeableLayer extends AdapterLayer {
      */
     void merge(List<String> adapterNames, boolean safeMerge);
 
+    /**
+     * Checks, without changing anything, that merging the named adapters gives finite weights (the
+     * first phase of a safe merge over many layers).
+     *
+     * @param adapterNames the adapters to merge; names this layer does not hold, or holds merged, are skipped
+     * @throws IllegalStateException naming the adapter whose merge would give NaN or infinite values
+     */
+    void checkMerge(List<String> adapterNames);
+
     /** Takes every merged adapter out of the base weights again (HF PEFT's {@code unmerge}). */
     void unmerge();
+
+    /**
+     * Ends this layer's life for {@code merge_and_unload}: the base block, with whatever is merged
+     * left in its weights; state kept only for unmerging is freed.
+     *
+     * @return {@link #baseLayer()}
+     */
+    Block unloadMerged();
 }

@@ -80,7 +80,10 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>a second adapter ({@code addAdapter}) is refused naming the method when
  *       {@link dev.peft4j.core.spi.PeftMethod#supportsMultipleAdapters()} is false; otherwise it is
  *       inactive and frozen until activated, then alone trainable, and deleting it restores the
- *       model's parameters.</li>
+ *       model's parameters;</li>
+ *   <li>{@code merge()} keeps the logits (within 1e-5), {@code unmerge()} restores them exactly and
+ *       {@code mergeAndUnload()} leaves no adapter block, or, for a method without mergeable layers,
+ *       both are refused naming the method and nothing changes.</li>
  * </ul>
  * One instance serves all tests of a subclass ({@link TestInstance.Lifecycle#PER_CLASS}).
  */
@@ -451,6 +454,32 @@ public abstract class PeftMethodContractTest {
             peft.deleteAdapter("second");
             assertThat(Parameters.byName(peft.baseModel().root()).keySet()).isEqualTo(parametersBefore);
             assertThat(peft.trainableParameterCount()).isEqualTo(tinyTrainableParameters());
+        }
+    }
+
+    @Test
+    void mergeKeepsTheLogitsOrIsRefusedNamingTheMethod() {
+        try (PeftModel peft = tinyAdapted()) {
+            ContractSupport.perturbTrainable(peft, 37, 0.05);
+            float[] expected = logits(peft, SENTENCES);
+            try {
+                peft.merge();
+            } catch (IllegalArgumentException refused) {
+                assertThat(refused).hasMessage("adapter 'default' (peft_type " + provider().peftType() + ") cannot be merged: it has"
+                        + " no mergeable layer; only LoRA and DoRA adapters merge");
+                assertThat(peft.mergedAdapters()).isEmpty();
+                assertThat(logits(peft, SENTENCES)).containsExactly(expected);
+                assertThatThrownBy(peft::mergeAndUnload).isInstanceOf(IllegalArgumentException.class);
+                assertThat(logits(peft, SENTENCES)).containsExactly(expected);
+                return;
+            }
+            assertThat(peft.mergedAdapters()).containsExactly("default");
+            assertThat(maxAbsDifference(logits(peft, SENTENCES), expected)).isLessThan(1e-5);
+            peft.unmerge();
+            assertThat(logits(peft, SENTENCES)).containsExactly(expected);
+            TransformerModel plain = peft.mergeAndUnload();
+            assertThat(plain.modules().values()).noneMatch(block -> block instanceof dev.peft4j.core.spi.AdapterLayer);
+            assertThat(maxAbsDifference(logits(inputs -> plain.forward(inputs, false), SENTENCES), expected)).isLessThan(1e-5);
         }
     }
 }
