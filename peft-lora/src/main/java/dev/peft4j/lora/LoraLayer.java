@@ -144,7 +144,7 @@ public final class LoraLayer extends ModuleBlock implements MergeableLayer {
     @Override
     public void deleteAdapter(String adapterName) {
         LoraUpdate update = update(adapterName);
-        if (mergedWeights.names().contains(adapterName)) {
+        if (mergedWeights.contains(adapterName)) {
             throw new IllegalStateException("adapter '" + adapterName + "' is merged into this layer's weight; unmerge first");
         }
         dropouts.remove(adapterName);
@@ -305,7 +305,7 @@ public final class LoraLayer extends ModuleBlock implements MergeableLayer {
     private List<LoraUpdate> pending(List<String> adapterNames) {
         List<LoraUpdate> pending = new ArrayList<>();
         for (String name : adapterNames) {
-            if (updates.containsKey(name) && !mergedWeights.names().contains(name)) {
+            if (updates.containsKey(name) && !mergedWeights.contains(name)) {
                 pending.add(updates.get(name));
             }
         }
@@ -337,7 +337,7 @@ public final class LoraLayer extends ModuleBlock implements MergeableLayer {
         }
         NDArray result = base.forward(store, inputs, training, params).singletonOrThrow();
         for (LoraUpdate update : updates.values()) {
-            if (adapterSwitch.isActive(update.name()) && !mergedWeights.names().contains(update.name())) {
+            if (adapterSwitch.isActive(update.name()) && !mergedWeights.contains(update.name())) {
                 result = result.add(adapterTerm(store, update, inputs, result, training, params));
             }
         }
@@ -384,7 +384,7 @@ public final class LoraLayer extends ModuleBlock implements MergeableLayer {
             if (other == update) {
                 return true;
             }
-            if (adapterSwitch.isActive(other.name()) && !mergedWeights.names().contains(other.name())) {
+            if (adapterSwitch.isActive(other.name()) && !mergedWeights.contains(other.name())) {
                 return false;
             }
         }

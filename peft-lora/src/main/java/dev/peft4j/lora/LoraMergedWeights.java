@@ -32,6 +32,11 @@ final class LoraMergedWeights {
         return List.copyOf(merged);
     }
 
+    /** @return whether the adapter is merged (no copy: called on every forward pass) */
+    boolean contains(String adapterName) {
+        return merged.contains(adapterName);
+    }
+
     boolean isEmpty() {
         return merged.isEmpty();
     }

@@ -12,13 +12,18 @@ import ai.djl.nn.Parameter;
 import dev.peft4j.core.full.FullFineTuningConfig;
 import dev.peft4j.core.full.FullFineTuningProvider;
 import dev.peft4j.core.io.HostTensor;
+import dev.peft4j.core.model.BertForSequenceClassification;
 import dev.peft4j.core.model.Parameters;
+import dev.peft4j.core.model.SentenceTokenizer;
 import dev.peft4j.core.model.TaskType;
 import dev.peft4j.core.model.TinyBert;
 import dev.peft4j.core.runtime.PeftModel;
 import dev.peft4j.core.runtime.PeftRuntime;
 import dev.peft4j.core.spi.ConfigOrigin;
 import dev.peft4j.core.target.ModulesToSaveWrapper;
+import dev.peft4j.core.train.TinyTask;
+import dev.peft4j.core.train.Trainer;
+import dev.peft4j.core.train.TrainingExample;
 import dev.peft4j.lora.LoraConfig.InitLoraWeights;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -280,5 +285,37 @@ class LoraMultiAdapterTest {
             values[i] = (float) Math.sin(i + 1);
         }
         head.weight().getArray().set(values);
+    }
+
+    @Test
+    void anAdapterMayHaveItsOwnNumberOfLabelsAndKeepsItThroughSaveAndLoad(@TempDir Path dir) throws IOException {
+        float[] trained;
+        try (PeftModel peft = twoAdapters(TaskType.SEQ_CLS); SentenceTokenizer tokenizer = TinyTask.tokenizer()) {
+            assertThatThrownBy(() -> peft.addAdapter("one", FIRST, 1)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("num_labels must be >= 2, got 1");
+            peft.addAdapter("three", FIRST, 3);
+            var classifier = (BertForSequenceClassification) peft.baseModel().root();
+            assertThat(classifier.numLabels()).isEqualTo(2);
+            assertThat(run(peft)).hasSize(2 * 2);
+            peft.setActiveAdapter("three");
+            assertThat(classifier.numLabels()).isEqualTo(3);
+            List<TrainingExample> examples = TinyTask.examples(1, 30).stream()
+                    .map(example -> new TrainingExample(example.text(), example.text().length() % 3)).toList();
+            Trainer.builder().setModel(peft).setTokenizer(tokenizer).setRecipe(TinyTask.recipe(1e-2, 1, 16, 7, 1))
+                    .optProgressBar(false).build().train(examples, examples.subList(0, 8));
+            trained = run(peft);
+            assertThat(trained).hasSize(2 * 3);
+            peft.savePretrained(dir);
+        }
+        try (PeftModel loaded = RUNTIME.fromPretrained(TinyBert.create(manager, TaskType.SEQ_CLS), dir)) {
+            loaded.loadAdapter(dir.resolve("three"), "three");
+            loaded.setActiveAdapter("three");
+            assertThat(run(loaded)).containsExactly(trained);
+        }
+        try (PeftModel features = RUNTIME.getPeftModel(TinyBert.create(manager, TaskType.FEATURE_EXTRACTION), FIRST,
+                ConfigOrigin.USER)) {
+            assertThatThrownBy(() -> features.addAdapter("three", FIRST, 3)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("num_labels is for SEQ_CLS models; this model is FEATURE_EXTRACTION");
+        }
     }
 }

@@ -94,7 +94,9 @@ final class AdapterLoader {
         PeftConfig config = readChecked(runtime, contents, base);
         TextEncoder textEncoder = peft.adapters().all().isEmpty() ? null : peft.adapters().all().getFirst().context().textEncoder();
         var context = new InjectionContext(base, adapterName, ConfigOrigin.CHECKPOINT, textEncoder);
-        AdapterSet.Adapter adapter = namingFile(contents, () -> peft.adapters().add(runtime.createMethod(config), context, trainable));
+        int numLabels = savedNumLabels(contents, base);
+        AdapterSet.Adapter adapter = namingFile(contents,
+                () -> peft.adapters().add(runtime.createMethod(config), context, trainable, numLabels));
         try {
             place(peft, adapter, contents, runtime.registry().byConfigType(config.getClass()).peftType());
             peft.adapters().applyTrainability();
@@ -102,6 +104,12 @@ final class AdapterLoader {
             peft.adapters().delete(adapterName);
             throw e;
         }
+    }
+
+    /** The classes of a SEQ_CLS checkpoint's classifier ({@code base_model.model.classifier.weight}), 0 if none. */
+    private static int savedNumLabels(AdapterCheckpoint.Contents contents, TransformerModel base) {
+        HostTensor head = contents.weights().tensors().get(AdapterKeys.PREFIX + PeftModel.CLASSIFIER + ".weight");
+        return base.taskType() == TaskType.SEQ_CLS && head != null && head.shape().length == 2 ? Math.toIntExact(head.shape()[0]) : 0;
     }
 
     /** The config, after checking the task type; warns about an HF SEQ_CLS head. */
@@ -212,7 +220,11 @@ final class AdapterLoader {
                         + ", the model's parameter '" + path + "' has " + Arrays.toString(expected)
                         + (adapter.index().mismatchComesFromConfig(path, expected, tensor.shape())
                                 ? "; the weights do not match " + configFile(contents) + " (a size it sets, such as r, differs)"
-                                : "; was the adapter trained on another base model?"));
+                                : headMismatch(path, expected, tensor.shape())
+                                        ? "; the adapter's head has " + tensor.shape()[0] + " labels, this model's has " + expected[0]
+                                                + " (every adapter of a model shares num_labels): load it onto a model built with"
+                                                + " num_labels " + tensor.shape()[0]
+                                        : "; was the adapter trained on another base model?"));
             }
             parameter.getArray().set(tensor.values());
             placed.add(resolved);
@@ -231,6 +243,13 @@ final class AdapterLoader {
             throw new ModelFormatException(file + ": missing tensor '" + key + "'" + what
                     + (missing.size() > 1 ? " (and " + (missing.size() - 1) + " more)" : ""));
         }
+    }
+
+    /** Whether a classifier copy differs only in its label count (the first axis). */
+    private static boolean headMismatch(String path, long[] expected, long[] actual) {
+        boolean head = path.startsWith(PeftModel.CLASSIFIER + ".modules_to_save.");
+        return head && expected.length == actual.length && expected[0] != actual[0]
+                && Arrays.equals(Arrays.copyOfRange(expected, 1, expected.length), Arrays.copyOfRange(actual, 1, actual.length));
     }
 
     private static boolean placeByMethod(PeftModel peft, AdapterSet.Adapter adapter, String key, HostTensor tensor, Path file,

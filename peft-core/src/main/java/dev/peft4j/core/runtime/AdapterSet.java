@@ -1,8 +1,11 @@
 package dev.peft4j.core.runtime;
 
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.NormalInitializer;
 import dev.peft4j.core.io.CheckpointPaths;
+import dev.peft4j.core.model.Linear;
 import dev.peft4j.core.model.TaskType;
 import dev.peft4j.core.model.TransformerModel;
 import dev.peft4j.core.spi.AdapterLayer;
@@ -87,7 +90,7 @@ final class AdapterSet {
             boolean trainable) {
         CheckpointPaths.requireAdapterName(context.adapterName());
         AdapterSet set = new AdapterSet(model, runtime);
-        set.adapters.put(context.adapterName(), set.inject(method, context, trainable));
+        set.adapters.put(context.adapterName(), set.inject(method, context, trainable, 0));
         model.adapterToggle().setActiveAdapters(List.of(context.adapterName()));
         return set;
     }
@@ -99,12 +102,15 @@ final class AdapterSet {
      * @param method the method bound to the new adapter's config
      * @param context the adapter's name, origin and tokenizer
      * @param trainable whether it trains once active
+     * @param numLabels for a {@code SEQ_CLS} model, the classes of the adapter's own classifier (a
+     *     fresh head, weights N(0, 0.02) and bias 0 as the model's, when it differs from the model's);
+     *     0 for a copy of the model's head
      * @return the adapter
      * @throws IllegalArgumentException if the name is not allowed or taken, the peft_type differs from
      *     the model's adapters', the method holds one adapter per model, the config does not fit the
      *     model, or two adapters would train base parameters
      */
-    Adapter add(PeftMethod method, InjectionContext context, boolean trainable) {
+    Adapter add(PeftMethod method, InjectionContext context, boolean trainable, int numLabels) {
         String name = CheckpointPaths.requireAdapterName(context.adapterName());
         if (adapters.containsKey(name)) {
             throw new IllegalArgumentException("adapter name '" + name + "' is already used; adapters: " + names());
@@ -125,7 +131,7 @@ final class AdapterSet {
                 throw new IllegalArgumentException("peft_type " + have + " trains the base weights; cannot add adapter '" + name + "'");
             }
         }
-        Adapter adapter = inject(method, context, trainable);
+        Adapter adapter = inject(method, context, trainable, numLabels);
         adapters.put(name, adapter);
         if (adapters.size() > 1 && !adapter.index().trainedBaseParameters().isEmpty()) {
             adapter.index().trainedBaseParameters().forEach(parameter -> parameter.freeze(true));
@@ -146,7 +152,7 @@ final class AdapterSet {
         return adapter;
     }
 
-    private Adapter inject(PeftMethod method, InjectionContext context, boolean trainable) {
+    private Adapter inject(PeftMethod method, InjectionContext context, boolean trainable, int numLabels) {
         String name = context.adapterName();
         var base = AdapterParameterIndex.BaseSnapshot.of(model);
         if (method.freezesBaseModel()) {
@@ -156,23 +162,35 @@ final class AdapterSet {
         List<String> saved = new ArrayList<>();
         if (method.freezesBaseModel()) {
             for (String path : TargetResolver.resolveModulesToSave(model, method.config().modulesToSave(), context.origin())) {
-                wrapForSaving(path, name);
+                wrapForSaving(path, name, path.equals(PeftModel.CLASSIFIER) ? numLabels : 0);
                 saved.add(path);
             }
             if (model.taskType() == TaskType.SEQ_CLS && !saved.contains(PeftModel.CLASSIFIER)) {
-                wrapForSaving(PeftModel.CLASSIFIER, name);
+                wrapForSaving(PeftModel.CLASSIFIER, name, numLabels);
                 saved.add(PeftModel.CLASSIFIER);
             }
         }
         return new Adapter(method, context, List.copyOf(saved), AdapterParameterIndex.after(model, name, base), trainable);
     }
 
-    private void wrapForSaving(String path, String adapterName) {
+    private void wrapForSaving(String path, String adapterName, int numLabels) {
         if (model.module(path) instanceof ModulesToSaveWrapper wrapper) {
-            wrapper.addAdapter(adapterName);
+            if (numLabels > 0 && wrapper.original() instanceof Linear head && head.outFeatures() != numLabels) {
+                wrapper.addAdapter(adapterName, freshHead(head.inFeatures(), numLabels));
+            } else {
+                wrapper.addAdapter(adapterName);
+            }
         } else {
             model.replaceModule(path, new ModulesToSaveWrapper(model.module(path), adapterName, model.adapterSwitch()));
         }
+    }
+
+    /** A classifier of its own, initialised as the model's ({@code TransformerModel.bert}): N(0, 0.02), bias 0. */
+    private Linear freshHead(int hidden, int numLabels) {
+        Linear head = new Linear(hidden, numLabels, true);
+        head.setInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT);
+        head.initialize(model.manager(), DataType.FLOAT32);
+        return head;
     }
 
     /**

@@ -152,8 +152,8 @@ public final class PeftModel implements AutoCloseable {
      * parameters are frozen: {@link #setActiveAdapter} it to train or use it. Its targets may differ
      * from the other adapters'; LoRA adds it to layers that already wrap a target (HF's
      * {@code update_layer}). With {@code SEQ_CLS} it gets its own copy of the classifier
-     * ({@code classifier.modules_to_save.<name>}), started from the base model's head, with the
-     * model's {@code num_labels} (every adapter shares the head's shape).
+     * ({@code classifier.modules_to_save.<name>}), started from the base model's head; for a task
+     * with another number of classes use {@link #addAdapter(String, PeftConfig, int)}.
      *
      * @param name letters, digits, {@code _} and {@code -}, not a parameter-name segment
      *     ({@link CheckpointPaths#RESERVED_ADAPTER_NAMES}), not yet used
@@ -168,9 +168,34 @@ public final class PeftModel implements AutoCloseable {
      * @throws IllegalStateException if this model was not created through a {@link PeftRuntime}
      */
     public void addAdapter(String name, PeftConfig config) {
+        addAdapter(name, config, 0);
+    }
+
+    /**
+     * As {@link #addAdapter(String, PeftConfig)} for a {@code SEQ_CLS} task with its own number of
+     * classes: the adapter's classifier ({@code classifier.modules_to_save.<name>}) is a fresh
+     * {@code Linear(hidden, numLabels)} (weights N(0, 0.02), bias 0, as the model's head starts)
+     * instead of a copy of the model's. While the adapter is active the model's logits are
+     * {@code (batch, numLabels)} and a {@link dev.peft4j.core.train.Trainer} built then trains with
+     * that many classes. (HF PEFT keeps one head shape per model; this is peft4j's extension.)
+     *
+     * @param name as {@link #addAdapter(String, PeftConfig)}
+     * @param config as {@link #addAdapter(String, PeftConfig)}
+     * @param numLabels the adapter's classes, &gt;= 2; the model's own count gives a copy of its head
+     * @throws IllegalArgumentException as {@link #addAdapter(String, PeftConfig)}, or
+     *     {@code num_labels must be >= 2, got 1}, or {@code num_labels is for SEQ_CLS models; this
+     *     model is FEATURE_EXTRACTION}
+     */
+    public void addAdapter(String name, PeftConfig config, int numLabels) {
         PeftRuntime runtime = requireRuntime("add an adapter");
+        if (numLabels != 0 && model.taskType() != TaskType.SEQ_CLS) {
+            throw new IllegalArgumentException("num_labels is for SEQ_CLS models; this model is " + model.taskType());
+        }
+        if (numLabels != 0 && numLabels < 2) {
+            throw new IllegalArgumentException("num_labels must be >= 2, got " + numLabels);
+        }
         TextEncoder textEncoder = adapters.all().isEmpty() ? null : adapters.all().getFirst().context().textEncoder();
-        adapters.add(runtime.createMethod(config), new InjectionContext(model, name, ConfigOrigin.USER, textEncoder), true);
+        adapters.add(runtime.createMethod(config), new InjectionContext(model, name, ConfigOrigin.USER, textEncoder), true, numLabels);
     }
 
     /**
@@ -178,7 +203,9 @@ public final class PeftModel implements AutoCloseable {
      * written by {@link #savePretrained} or HF PEFT) as another adapter, for inference (HF PEFT's
      * {@code load_adapter(model_id, adapter_name)}, {@code is_trainable=False}). The folder is the
      * adapter's own: {@code savePretrained(dir)} writes {@code default} to {@code dir} and another
-     * adapter {@code x} to {@code dir/x}. Not active after loading.
+     * adapter {@code x} to {@code dir/x}. Not active after loading. A {@code SEQ_CLS} adapter whose
+     * saved classifier has another number of classes than the model's gets a head of that size
+     * (see {@link #addAdapter(String, PeftConfig, int)}).
      *
      * @param dir the adapter folder
      * @param name the name the adapter gets here, as {@link #addAdapter}

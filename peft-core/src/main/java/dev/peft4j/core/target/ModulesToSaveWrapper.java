@@ -56,6 +56,18 @@ public final class ModulesToSaveWrapper extends ModuleBlock implements AdapterLa
         copies().put(adapterName, ((CopyableBlock) original()).copy());
     }
 
+    /**
+     * Adds another adapter's own module in place of a copy, e.g. a classifier with another number of
+     * labels for a task of its own.
+     *
+     * @param adapterName the adapter's name
+     * @param module an initialized, trainable block taking the original's input
+     * @throws IllegalArgumentException if the adapter already has a module here
+     */
+    public void addAdapter(String adapterName, Block module) {
+        copies().put(adapterName, module);
+    }
+
     /** @return the frozen original */
     public Block original() {
         return child("original_module");
@@ -109,20 +121,24 @@ public final class ModulesToSaveWrapper extends ModuleBlock implements AdapterLa
 
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-        Block active = original();
+        return inUse().forward(store, inputs, training, params);
+    }
+
+    /** The block the forward pass runs: the first active adapter's copy, or the original. */
+    private Block inUse() {
         if (adapterSwitch.adaptersEnabled()) {
             for (String name : copies().childNames()) {
                 if (adapterSwitch.isActive(name)) {
-                    active = copies().child(name);
-                    break;
+                    return copies().child(name);
                 }
             }
         }
-        return active.forward(store, inputs, training, params);
+        return original();
     }
 
+    /** The output shapes of the block the forward pass runs now (copies may differ, e.g. in labels). */
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return original().getOutputShapes(inputShapes);
+        return inUse().getOutputShapes(inputShapes);
     }
 }
