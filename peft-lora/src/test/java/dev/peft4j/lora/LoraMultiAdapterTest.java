@@ -318,4 +318,15 @@ class LoraMultiAdapterTest {
                     .hasMessage("num_labels is for SEQ_CLS models; this model is FEATURE_EXTRACTION");
         }
     }
+
+    @Test
+    void allLinearOnAModelWithLoraLayersWrapsTheBaseLinearsOnly() {
+        try (PeftModel peft = RUNTIME.getPeftModel(TinyBert.create(manager, TaskType.SEQ_CLS), FIRST, ConfigOrigin.USER)) {
+            peft.addAdapter("all", LoraConfig.builder().r(2).targetModules(dev.peft4j.core.target.TargetModules.allLinear()).build());
+            assertThat(lora(peft, LAYER0 + "query").adapterNames()).containsExactly("default", "all");
+            assertThat(lora(peft, "bert.encoder.layer.1.output.dense").adapterNames()).containsExactly("all");
+            assertThat(peft.baseModel().modules().entrySet()).filteredOn(entry -> entry.getValue() instanceof LoraLayer)
+                    .extracting(Map.Entry::getKey).hasSize(2 * 6).noneMatch(path -> path.contains("lora_") || path.contains("classifier"));
+        }
+    }
 }
