@@ -217,7 +217,7 @@ final class AdapterSet {
             Adapter first = get(names.getFirst());
             if (!first.method().supportsMultipleActiveAdapters()) {
                 throw new IllegalArgumentException("peft_type " + peftType(first.config()) + " allows one active adapter at a time, got "
-                        + names + " (as HF PEFT for prompt learning methods)");
+                        + names);
             }
             requireOneCopyPerModule(names);
         }

@@ -251,8 +251,8 @@ public final class PeftModel implements AutoCloseable {
      *
      * @param names adapters of {@link #adapterNames()}, non-empty, no repeats
      * @throws IllegalArgumentException if a name is unknown or repeated, the list is empty, the
-     *     method allows one active adapter ({@code peft_type PROMPT_TUNING allows one active adapter
-     *     at a time, got [a, b] ...}), or two of them own a copy of the same {@code modules_to_save}
+     *     method allows one active adapter ({@code peft_type BOTTLENECK allows one active adapter
+     *     at a time, got [a, b]}), or two of them own a copy of the same {@code modules_to_save}
      *     module (e.g. the {@code SEQ_CLS} classifier: HF PEFT refuses that too)
      */
     public void setActiveAdapters(List<String> names) {

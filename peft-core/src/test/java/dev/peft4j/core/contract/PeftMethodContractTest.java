@@ -465,8 +465,8 @@ public abstract class PeftMethodContractTest {
             try {
                 peft.merge();
             } catch (IllegalArgumentException refused) {
-                assertThat(refused).hasMessage("adapter 'default' (peft_type " + provider().peftType() + ") cannot be merged: it has"
-                        + " no mergeable layer; only LoRA and DoRA adapters merge");
+                assertThat(refused).hasMessageStartingWith("adapter 'default' (peft_type " + provider().peftType() + ") cannot be merged: ")
+                        .hasMessageEndingWith("; only LoRA and DoRA adapters merge");
                 assertThat(peft.mergedAdapters()).isEmpty();
                 assertThat(logits(peft, SENTENCES)).containsExactly(expected);
                 assertThatThrownBy(peft::mergeAndUnload).isInstanceOf(IllegalArgumentException.class);
