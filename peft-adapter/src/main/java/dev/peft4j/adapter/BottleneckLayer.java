@@ -9,7 +9,11 @@ import ai.djl.util.PairList;
 import dev.peft4j.core.model.BertResidualOutput;
 import dev.peft4j.core.model.Linear;
 import dev.peft4j.core.model.ModuleBlock;
+import dev.peft4j.core.spi.AdapterLayer;
 import dev.peft4j.core.spi.AdapterSwitch;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -38,17 +42,21 @@ import java.util.Objects;
  * {@link BottleneckAdapter}, AdapterHub's {@code adapters} {@code ModuleDict}), e.g.
  * {@code encoder.layer.0.output.adapters.default.adapter_down.weight}. While the model's
  * {@link AdapterSwitch} is off the wrapped block computes, unchanged.
+ *
+ * <p>Several adapters: each model adapter has its own entry {@code adapters.<name>} and its own
+ * placement; the first adapter of this block that the switch reports active computes (one active
+ * bottleneck adapter at a time, AdapterHub's single-adapter {@code Stack}); none active, the wrapped
+ * block computes.
  */
-public final class BottleneckLayer extends ModuleBlock {
+public final class BottleneckLayer extends ModuleBlock implements AdapterLayer {
 
     /** The child holding the adapters by name. */
     public static final String ADAPTERS = "adapters";
 
     private final BertResidualOutput base;
-    private final BottleneckAdapter adapter;
-    private final BottleneckPlacement placement;
     private final AdapterSwitch adapterSwitch;
-    private final String adapterName;
+    private final AdapterDict adapters = new AdapterDict();
+    private final Map<String, BottleneckPlacement> placements = new LinkedHashMap<>();
 
     /**
      * @param base the block to wrap; it stays frozen as it is
@@ -61,18 +69,33 @@ public final class BottleneckLayer extends ModuleBlock {
     public BottleneckLayer(BertResidualOutput base, String adapterName, BottleneckAdapter adapter,
             BottleneckPlacement placement, AdapterSwitch adapterSwitch) {
         this.base = Objects.requireNonNull(base, "base");
-        this.adapter = Objects.requireNonNull(adapter, "adapter");
-        this.placement = Objects.requireNonNull(placement, "placement");
         this.adapterSwitch = Objects.requireNonNull(adapterSwitch, "adapterSwitch");
-        this.adapterName = Objects.requireNonNull(adapterName, "adapterName");
+        for (String name : base.childNames()) {
+            addChild(name, base.child(name));
+        }
+        addChild(ADAPTERS, adapters);
+        addAdapter(adapterName, adapter, placement);
+    }
+
+    /**
+     * Adds another adapter to this block (one model, several bottleneck adapters; one computes at a
+     * time, see {@link BottleneckMethod#supportsMultipleActiveAdapters()}).
+     *
+     * @param adapterName the adapter's name
+     * @param adapter the bottleneck, its width equal to the block's output width
+     * @param placement its arrangement of residuals and LayerNorm
+     * @throws IllegalArgumentException if the width differs from the block's output width, or the
+     *     block already holds an adapter of that name
+     */
+    public void addAdapter(String adapterName, BottleneckAdapter adapter, BottleneckPlacement placement) {
+        Objects.requireNonNull(adapter, "adapter");
+        Objects.requireNonNull(adapterName, "adapterName");
         if (base.child("dense") instanceof Linear dense && dense.outFeatures() != adapter.hiddenSize()) {
             throw new IllegalArgumentException("the bottleneck adapter's width " + adapter.hiddenSize()
                     + " differs from the wrapped block's output width " + dense.outFeatures());
         }
-        for (String name : base.childNames()) {
-            addChild(name, base.child(name));
-        }
-        addChild(ADAPTERS, new AdapterDict(adapterName, adapter));
+        adapters.put(adapterName, adapter);
+        placements.put(adapterName, Objects.requireNonNull(placement, "placement"));
     }
 
     /** @return the wrapped block, which computes while adapters are disabled */
@@ -80,36 +103,71 @@ public final class BottleneckLayer extends ModuleBlock {
         return base;
     }
 
-    /** @return the adapter */
+    /** @return the first adapter */
     public BottleneckAdapter adapter() {
-        return adapter;
+        return adapter(adapterName());
     }
 
-    /** @return the arrangement */
+    /**
+     * @param adapterName an adapter of {@link #adapterNames()}
+     * @return that adapter
+     * @throws IllegalArgumentException if the block holds no such adapter
+     */
+    public BottleneckAdapter adapter(String adapterName) {
+        return (BottleneckAdapter) adapters.child(adapterName);
+    }
+
+    /** @return the first adapter's arrangement */
     public BottleneckPlacement placement() {
-        return placement;
+        return placements.get(adapterName());
     }
 
-    /** @return the adapter's name */
+    /** @return the first adapter's name */
     public String adapterName() {
-        return adapterName;
+        if (placements.isEmpty()) {
+            throw new IllegalStateException("this bottleneck layer holds no adapter (all were deleted)");
+        }
+        return placements.keySet().iterator().next();
+    }
+
+    @Override
+    public List<String> adapterNames() {
+        return List.copyOf(placements.keySet());
+    }
+
+    @Override
+    public void deleteAdapter(String adapterName) {
+        adapters.remove(adapterName);
+        placements.remove(adapterName);
+    }
+
+    @Override
+    public Block baseLayer() {
+        return base;
     }
 
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-        if (!adapterSwitch.adaptersEnabled()) {
+        String active = null;
+        for (String name : placements.keySet()) {
+            if (adapterSwitch.isActive(name)) {
+                active = name;
+                break;
+            }
+        }
+        if (active == null) {
             return base.forward(store, inputs, training, params);
         }
         NDArray residual = inputs.get(1);
         NDList projected = child("dense").forward(store, new NDList(inputs.get(0)), training, params);
         NDArray y = child("dropout").forward(store, projected, training, params).head();
         Block layerNorm = child("LayerNorm");
-        NDArray adapterInput = switch (placement) {
+        NDArray adapterInput = switch (placements.get(active)) {
             case PFEIFFER -> layerNorm.forward(store, new NDList(y.add(residual)), training, params).head();
             case HOULSBY -> y;
             case PARALLEL -> residual;
         };
-        NDArray adapted = adapter.forward(store, new NDList(adapterInput), training, params).head();
+        NDArray adapted = adapter(active).forward(store, new NDList(adapterInput), training, params).head();
         return layerNorm.forward(store, new NDList(adapted.add(y).add(residual)), training, params);
     }
 
@@ -120,8 +178,12 @@ public final class BottleneckLayer extends ModuleBlock {
 
     /** AdapterHub's {@code adapters} {@code ModuleDict}: one adapter per name, called by the layer. */
     private static final class AdapterDict extends ModuleBlock {
-        AdapterDict(String adapterName, Block adapter) {
+        void put(String adapterName, Block adapter) {
             addChild(adapterName, adapter);
+        }
+
+        void remove(String adapterName) {
+            removeChild(adapterName);
         }
 
         @Override

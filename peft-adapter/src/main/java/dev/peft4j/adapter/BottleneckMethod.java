@@ -62,22 +62,41 @@ public final class BottleneckMethod implements PeftMethod {
         String regex = config.placement().adaptsAttentionOutput() ? ALL_OUTPUTS : FEED_FORWARD_OUTPUTS;
         TargetSelection selection = new TargetSelection(TargetModules.regex(regex), null, config.layersToTransform());
         List<String> paths = TargetResolver.resolve(model, selection, context.origin());
-        Map<String, BertResidualOutput> targets = new LinkedHashMap<>();
+        Map<String, Block> targets = new LinkedHashMap<>();
         for (String path : paths) {
             Block block = model.module(path);
-            if (!(block instanceof BertResidualOutput output)) {
+            if (block instanceof BottleneckLayer layer && layer.adapterNames().contains(context.adapterName())) {
+                throw new IllegalArgumentException("bottleneck target '" + path + "' already holds adapter '"
+                        + context.adapterName() + "'");
+            }
+            if (!(block instanceof BertResidualOutput) && !(block instanceof BottleneckLayer)) {
                 throw new IllegalArgumentException("bottleneck target '" + path + "' is a " + block.getClass().getSimpleName()
                         + "; bottleneck adapters wrap BERT residual output blocks (attention.output, output) that no other"
                         + " method has wrapped");
             }
-            targets.put(path, output);
+            targets.put(path, block);
         }
-        targets.forEach((path, output) -> {
+        targets.forEach((path, block) -> {
+            BertResidualOutput output = block instanceof BottleneckLayer layer ? layer.base() : (BertResidualOutput) block;
             BottleneckAdapter adapter = new BottleneckAdapter(hiddenSize, bottleneckSize, config.nonLinearity(),
                     config.scaling(), config.initWeights());
             adapter.initialize(model.manager(), ((Linear) output.child("dense")).weight().getArray().getDataType());
-            model.replaceModule(path, new BottleneckLayer(output, context.adapterName(), adapter, config.placement(),
-                    model.adapterSwitch()));
+            if (block instanceof BottleneckLayer layer) {
+                layer.addAdapter(context.adapterName(), adapter, config.placement());
+                model.replaceModule(path, layer);
+            } else {
+                model.replaceModule(path, new BottleneckLayer(output, context.adapterName(), adapter, config.placement(),
+                        model.adapterSwitch()));
+            }
         });
+    }
+
+    /**
+     * A model holds several bottleneck adapters (each with its own size, placement and targets);
+     * layers an earlier adapter wrapped get the new one added.
+     */
+    @Override
+    public boolean supportsMultipleAdapters() {
+        return true;
     }
 }

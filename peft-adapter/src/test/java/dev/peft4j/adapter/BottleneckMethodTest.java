@@ -214,14 +214,13 @@ class BottleneckMethodTest {
     }
 
     @Test
-    void aWrappedOutputCannotBeWrappedTwice() {
+    void anOutputCannotTakeTheSameAdapterTwice() {
         try (PeftModel peft = adapt(manager, TaskType.SEQ_CLS, BottleneckConfig.defaults())) {
             var again = new BottleneckProvider().create(BottleneckConfig.of(BottleneckPlacement.HOULSBY));
             var context = new InjectionContext(peft.baseModel(), InjectionContext.DEFAULT_ADAPTER, ConfigOrigin.USER);
             assertThatThrownBy(() -> again.apply(context))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("bottleneck target 'bert.encoder.layer.0.output' is a BottleneckLayer; bottleneck adapters wrap"
-                            + " BERT residual output blocks (attention.output, output) that no other method has wrapped");
+                    .hasMessage("bottleneck target 'bert.encoder.layer.0.output' already holds adapter 'default'");
             assertThat(peft.baseModel().module("bert.encoder.layer.0.attention.output")).isNotInstanceOf(BottleneckLayer.class);
         }
     }
@@ -232,6 +231,39 @@ class BottleneckMethodTest {
             Map<String, Parameter> trainable = peft.trainableParameters();
             assertThat(trainable.values()).allSatisfy(parameter ->
                     assertThat(parameter.getArray().getManager()).isSameAs(peft.baseModel().manager()));
+        }
+    }
+
+    @Test
+    void severalAdaptersEachWithItsPlacementOneActiveAtATime(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        try (PeftModel peft = adapt(manager, TaskType.SEQ_CLS, randomInit(BottleneckPlacement.PFEIFFER));
+                NDManager scope = manager.newSubManager()) {
+            peft.addAdapter("houlsby", randomInit(BottleneckPlacement.HOULSBY));
+            assertThat(layer(peft, "bert.encoder.layer.0.output").adapterNames()).containsExactly("default", "houlsby");
+            assertThat(layer(peft, "bert.encoder.layer.0.attention.output").adapterNames()).containsExactly("houlsby");
+            assertThat(layer(peft, "bert.encoder.layer.0.output").adapter("houlsby")).isNotSameAs(
+                    layer(peft, "bert.encoder.layer.0.output").adapter());
+            float[] pfeiffer = peft.forward(batch(scope), false).head().toFloatArray();
+            peft.setActiveAdapter("houlsby");
+            float[] houlsby = peft.forward(batch(scope), false).head().toFloatArray();
+            assertThat(houlsby).isNotEqualTo(pfeiffer);
+            assertThat(peft.trainableParameters().keySet()).isNotEmpty().allMatch(name -> name.contains(".houlsby."));
+            assertThatThrownBy(() -> peft.setActiveAdapters(List.of("default", "houlsby"))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("peft_type BOTTLENECK allows one active adapter at a time, got [default, houlsby]");
+            peft.savePretrained(dir);
+            try (PeftModel loaded = BottleneckTesting.RUNTIME.fromPretrained(TinyBert.create(manager, TaskType.SEQ_CLS), dir)) {
+                loaded.loadAdapter(dir.resolve("houlsby"), "houlsby");
+                assertThat(loaded.forward(batch(scope), false).head().toFloatArray()).containsExactly(pfeiffer);
+                loaded.setActiveAdapter("houlsby");
+                assertThat(loaded.forward(batch(scope), false).head().toFloatArray()).containsExactly(houlsby);
+            }
+            peft.deleteAdapter("default");
+            assertThat(peft.baseModel().module("bert.encoder.layer.0.output")).isInstanceOf(BottleneckLayer.class);
+            assertThat(peft.forward(batch(scope), false).head().toFloatArray()).containsExactly(houlsby);
+            assertThatThrownBy(peft::merge).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("adapter 'houlsby' (peft_type BOTTLENECK) cannot be merged: its layer 'bert.encoder.layer.0.attention.output'"
+                            + " (BottleneckLayer) has no weights to fold it into; only LoRA and DoRA adapters merge");
         }
     }
 }

@@ -5,84 +5,80 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.Initializer;
-import ai.djl.training.initializer.NormalInitializer;
-import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.util.PairList;
-import dev.peft4j.core.model.Dropout;
 import dev.peft4j.core.model.Linear;
 import dev.peft4j.core.model.ModuleBlock;
 import dev.peft4j.core.model.ModuleDict;
 import dev.peft4j.core.model.ScalarOps;
 import dev.peft4j.core.spi.AdapterSwitch;
-import dev.peft4j.lora.LoraConfig.InitLoraWeights;
+import dev.peft4j.core.spi.MergeableLayer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * A {@link Linear} with a LoRA update (Hu et al. 2021, eq. 3): {@code h = W0 x + scaling * B A x},
- * HF PEFT's {@code lora.Linear}; with DoRA (Liu et al. 2024) also a trainable magnitude vector,
- * see {@link LoraMagnitudeVector}.
+ * A {@link Linear} with LoRA updates (Hu et al. 2021, eq. 3): {@code h = W0 x + sum_i scaling_i * B_i A_i x}
+ * over the active adapters, HF PEFT's {@code lora.Linear}; with DoRA (Liu et al. 2024) an adapter
+ * also has a trainable magnitude vector, see {@link LoraMagnitudeVector}.
  *
  * <p>Children, as HF's module tree (adapter-keyed dictionaries): {@code base_layer} (the frozen
- * {@code Linear}, weight {@code (out, in)}), {@code lora_dropout.<adapter>} (a core {@link Dropout}),
- * {@code lora_A.<adapter>} ({@code Linear(in, r)} without bias, weight {@code A (r, in)}),
- * {@code lora_B.<adapter>} ({@code Linear(r, out)} without bias, weight {@code B (out, r)}) and, with
- * DoRA, {@code lora_magnitude_vector} holding {@code m (out)} as parameter {@code <adapter>}. So
- * parameter paths read {@code <path>.lora_A.default.weight} and
- * {@code <path>.lora_magnitude_vector.default}, which checkpoints save as
- * {@code <path>.lora_A.weight} and {@code <path>.lora_magnitude_vector} (adapter name stripped, as HF).
+ * {@code Linear}, weight {@code (out, in)}), {@code lora_dropout.<adapter>} (a core
+ * {@link dev.peft4j.core.model.Dropout}), {@code lora_A.<adapter>} ({@code Linear(in, r)} without
+ * bias, weight {@code A (r, in)}), {@code lora_B.<adapter>} ({@code Linear(r, out)} without bias,
+ * weight {@code B (out, r)}) and, once an adapter uses DoRA, {@code lora_magnitude_vector} holding
+ * {@code m (out)} as parameter {@code <adapter>}. So parameter paths read
+ * {@code <path>.lora_A.default.weight} and {@code <path>.lora_magnitude_vector.default}, which
+ * checkpoints save as {@code <path>.lora_A.weight} and {@code <path>.lora_magnitude_vector} (adapter
+ * name stripped, as HF).
  *
- * <p>Input {@code (..., in)}, output {@code (..., out)}:
- * {@code base(x) + B(A(dropout(x))) * scaling}, {@code scaling = alpha / r}, or
- * {@code alpha / sqrt(r)} with rsLoRA (Kalajdzievski 2023); with DoRA
- * {@code base(x) + (m / n - 1) * W x' + (m / n) * scaling * B A x'} (HF's {@code DoraLinearLayer},
- * details in {@link LoraMagnitudeVector}). While the model's {@link AdapterSwitch} is off the output
- * is exactly {@code base(x)}; if the layer is merged at that moment it is unmerged first, as HF's
- * forward does.
+ * <p>Several adapters (HF's {@code update_layer}, {@link #addAdapter}): each has its own {@code r},
+ * {@code lora_alpha}, scaling, dropout and DoRA magnitude. Which of them compute is asked of the
+ * model's {@link AdapterSwitch} ({@link AdapterSwitch#isActive}) on every forward pass; the layer
+ * keeps no active state of its own. One adapter's contribution is computed by one method
+ * ({@code adapterTerm}), so a per-row routing can weight each term by a row mask later.
  *
- * <p>{@link #merge()} folds the update into the base weight ({@code W0 += scaling * B A}; DoRA:
- * {@code W0 = (m / n) * (W0 + scaling * B A)} row-wise) so the forward pass skips the adapter path;
- * {@link #unmerge()} undoes it up to float rounding. Both mutate the base weight in place: call them
- * outside a {@code GradientCollector}.
+ * <p>Input {@code (..., in)}, output {@code (..., out)}: {@code base(x) + sum over active, unmerged
+ * adapters of B(A(dropout(x))) * scaling}, {@code scaling = alpha / r}, or {@code alpha / sqrt(r)}
+ * with rsLoRA (Kalajdzievski 2023); a DoRA adapter adds
+ * {@code (m / n - 1) * W x' + (m / n) * scaling * B A x'} (HF's {@code DoraLinearLayer}, details in
+ * {@link LoraMagnitudeVector}) with {@code W} the unmerged weight. While the switch is off
+ * ({@code disable_adapter}) the output is exactly {@code base(x)}: merged adapters are unmerged first,
+ * as HF's forward does, and stay unmerged.
  *
- * <p>{@link #initialize} allocates {@code A} and {@code B} (the base layer keeps its values) with
- * the configured {@link InitLoraWeights}, random draws from the engine's generator, then sets DoRA's
- * {@code m} to the row norms of {@code W0 + scaling * B A}.
+ * <p>{@link #merge(List, boolean)} folds adapters into the base weight so the forward pass skips
+ * them, {@link #unmerge()} writes the unmerged weight back exactly (see {@link LoraMergedWeights}).
+ * Both mutate the base weight in place: call them outside a {@code GradientCollector}.
+ *
+ * <p>{@link #initialize} allocates each new adapter's {@code A} and {@code B} (the base layer keeps
+ * its values) with the configured {@link LoraConfig.InitLoraWeights}, random draws from the engine's
+ * generator, then sets DoRA's {@code m} to the row norms of {@code W0 + scaling * B A}.
  */
-public final class LoraLayer extends ModuleBlock {
+public final class LoraLayer extends ModuleBlock implements MergeableLayer {
 
     private static final String BASE_LAYER = "base_layer";
 
     private final AdapterSwitch adapterSwitch;
-    private final String adapterName;
-    private final int rank;
-    private final double alpha;
-    private final double scaling;
     private final Linear base;
-    private final Dropout dropout;
-    private final Linear loraA;
-    private final Linear loraB;
-    private final LoraMagnitudeVector magnitude;
-    private boolean merged;
+    private final ModuleDict dropouts = new ModuleDict();
+    private final ModuleDict loraAs = new ModuleDict();
+    private final ModuleDict loraBs = new ModuleDict();
+    private LoraMagnitudeVector magnitudes;
+    private final Map<String, LoraUpdate> updates = new LinkedHashMap<>();
+    private final List<LoraUpdate> uninitializedDora = new ArrayList<>();
+    private final LoraMergedWeights mergedWeights;
 
     LoraLayer(LoraLayerBuilder builder) {
         this.adapterSwitch = builder.adapterSwitch;
-        this.adapterName = builder.adapterName;
-        this.rank = builder.rank;
-        this.alpha = builder.alpha;
-        this.scaling = builder.useRslora ? alpha / Math.sqrt(rank) : alpha / rank;
         this.base = addChild(BASE_LAYER, builder.base);
-        this.dropout = new Dropout(builder.dropout);
-        this.loraA = new Linear(base.inFeatures(), rank, false);
-        this.loraB = new Linear(rank, base.outFeatures(), false);
-        addChild("lora_dropout", ModuleDict.of(adapterName, dropout));
-        addChild("lora_A", ModuleDict.of(adapterName, loraA));
-        addChild("lora_B", ModuleDict.of(adapterName, loraB));
-        this.magnitude = builder.useDora
-                ? addChild(LoraMagnitudeVector.NAME, new LoraMagnitudeVector(adapterName, base.outFeatures())) : null;
-        loraA.weight().setInitializer(initializerOfA(builder.init, base.inFeatures(), rank));
-        loraB.weight().setInitializer(initializerOfB(builder.init, rank));
+        this.mergedWeights = new LoraMergedWeights(base);
+        addChild("lora_dropout", dropouts);
+        addChild("lora_A", loraAs);
+        addChild("lora_B", loraBs);
+        addAdapter(builder);
     }
 
     /** @return a builder; {@code setBase}, {@code setRank} and {@code setAdapterSwitch} are required */
@@ -91,30 +87,95 @@ public final class LoraLayer extends ModuleBlock {
     }
 
     /**
-     * Allocates the adapter's parameters; with DoRA then sets {@code m = ||W0 + scaling * B A||} per
-     * output row (only when {@code m} is allocated here, so a second call keeps trained values).
+     * Adds another adapter's {@code A}, {@code B}, dropout (and DoRA magnitude) to this layer, HF's
+     * {@code update_layer}; call {@link #initialize} afterwards to allocate them.
+     *
+     * @param adapter the adapter's name, {@code r}, {@code lora_alpha}, dropout, rsLoRA, DoRA and
+     *     initialisation ({@code setBase} and {@code setAdapterSwitch} are not used)
+     * @throws IllegalArgumentException if the layer already holds an adapter of that name, or the
+     *     rank is not positive
      */
-    @Override
-    public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
-        boolean freshMagnitude = magnitude != null && !magnitude.magnitude().isInitialized();
-        super.initialize(manager, dataType, inputShapes);
-        if (freshMagnitude) {
-            magnitude.initializeFrom(base.weight().getArray(), loraA.weight().getArray(), loraB.weight().getArray(), scaling);
+    public void addAdapter(LoraLayerBuilder adapter) {
+        String name = adapter.adapterName;
+        if (updates.containsKey(name)) {
+            throw new IllegalArgumentException("LoRA layer already holds adapter '" + name + "'; adapters: " + adapterNames());
+        }
+        if (adapter.rank == null || adapter.rank <= 0) {
+            throw new IllegalArgumentException("lora.r must be > 0, got " + adapter.rank);
+        }
+        Parameter magnitude = null;
+        if (adapter.useDora) {
+            if (magnitudes == null) {
+                magnitudes = addChild(LoraMagnitudeVector.NAME, new LoraMagnitudeVector());
+            }
+            magnitude = magnitudes.add(name, base.outFeatures());
+        }
+        LoraUpdate update = new LoraUpdate(name, adapter, base.inFeatures(), base.outFeatures(), magnitude);
+        dropouts.put(name, update.dropout());
+        loraAs.put(name, update.loraA());
+        loraBs.put(name, update.loraB());
+        updates.put(name, update);
+        if (magnitude != null) {
+            uninitializedDora.add(update);
         }
     }
 
-    private static Initializer initializerOfA(InitLoraWeights init, int in, int rank) {
-        return switch (init) {
-            case KAIMING, RANDOM -> new UniformInitializer((float) (1 / Math.sqrt(in)));
-            case GAUSSIAN -> new NormalInitializer((float) (1.0 / rank));
-        };
+    /**
+     * Allocates new adapters' parameters; with DoRA then sets {@code m = ||W0 + scaling * B A||} per
+     * output row, from the unmerged weight (only for adapters added since the last call, so a second
+     * call keeps trained values).
+     */
+    @Override
+    public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
+        super.initialize(manager, dataType, inputShapes);
+        NDArray weight = mergedWeights.unmergedWeight() != null ? mergedWeights.unmergedWeight() : base.weight().getArray();
+        for (LoraUpdate update : uninitializedDora) {
+            LoraMagnitudeVector.initializeFrom(update.magnitude(), weight, update.loraA().weight().getArray(),
+                    update.loraB().weight().getArray(), update.scaling());
+        }
+        uninitializedDora.clear();
     }
 
-    private static Initializer initializerOfB(InitLoraWeights init, int rank) {
-        return switch (init) {
-            case KAIMING, GAUSSIAN -> Initializer.ZEROS;
-            case RANDOM -> new UniformInitializer((float) (1 / Math.sqrt(rank)));
-        };
+    @Override
+    public List<String> adapterNames() {
+        return List.copyOf(updates.keySet());
+    }
+
+    @Override
+    public void deleteAdapter(String adapterName) {
+        LoraUpdate update = update(adapterName);
+        if (mergedWeights.contains(adapterName)) {
+            throw new IllegalStateException("adapter '" + adapterName + "' is merged into this layer's weight; unmerge first");
+        }
+        dropouts.remove(adapterName);
+        loraAs.remove(adapterName);
+        loraBs.remove(adapterName);
+        if (update.magnitude() != null) {
+            magnitudes.remove(adapterName);
+        }
+        uninitializedDora.remove(update);
+        updates.remove(adapterName);
+    }
+
+    @Override
+    public Block baseLayer() {
+        return base;
+    }
+
+    private LoraUpdate update(String adapterName) {
+        LoraUpdate update = updates.get(adapterName);
+        if (update == null) {
+            throw new IllegalArgumentException("LoRA layer holds no adapter '" + adapterName + "'; adapters: " + adapterNames());
+        }
+        return update;
+    }
+
+    /** The adapter single-adapter callers mean: the first one added. */
+    private LoraUpdate first() {
+        if (updates.isEmpty()) {
+            throw new IllegalStateException("this LoRA layer holds no adapter (all were deleted)");
+        }
+        return updates.values().iterator().next();
     }
 
     /** @return the wrapped layer */
@@ -122,100 +183,150 @@ public final class LoraLayer extends ModuleBlock {
         return base;
     }
 
-    /** @return {@code A}, shape {@code (r, in)} */
+    /** @return the first adapter's {@code A}, shape {@code (r, in)} */
     public Parameter loraA() {
-        return loraA.weight();
-    }
-
-    /** @return {@code B}, shape {@code (out, r)} */
-    public Parameter loraB() {
-        return loraB.weight();
-    }
-
-    /** @return whether this layer is DoRA */
-    public boolean usesDora() {
-        return magnitude != null;
+        return first().loraA().weight();
     }
 
     /**
-     * @return DoRA's {@code m}, shape {@code (out)}
-     * @throws IllegalStateException if the layer is plain LoRA
+     * @param adapterName an adapter of {@link #adapterNames()}
+     * @return its {@code A}, shape {@code (r, in)}
+     */
+    public Parameter loraA(String adapterName) {
+        return update(adapterName).loraA().weight();
+    }
+
+    /** @return the first adapter's {@code B}, shape {@code (out, r)} */
+    public Parameter loraB() {
+        return first().loraB().weight();
+    }
+
+    /**
+     * @param adapterName an adapter of {@link #adapterNames()}
+     * @return its {@code B}, shape {@code (out, r)}
+     */
+    public Parameter loraB(String adapterName) {
+        return update(adapterName).loraB().weight();
+    }
+
+    /** @return whether the first adapter is DoRA */
+    public boolean usesDora() {
+        return first().magnitude() != null;
+    }
+
+    /**
+     * @return the first adapter's DoRA {@code m}, shape {@code (out)}
+     * @throws IllegalStateException if that adapter is plain LoRA
      */
     public Parameter magnitude() {
-        if (magnitude == null) {
-            throw new IllegalStateException("this LoRA layer has no magnitude vector: use_dora is false");
-        }
-        return magnitude.magnitude();
-    }
-
-    /** @return the adapter this layer's LoRA matrices belong to */
-    public String adapterName() {
-        return adapterName;
-    }
-
-    /** @return the rank {@code r} */
-    public int rank() {
-        return rank;
-    }
-
-    /** @return {@code lora_alpha} of this layer */
-    public double alpha() {
-        return alpha;
-    }
-
-    /** @return {@code alpha / r}, or {@code alpha / sqrt(r)} with rsLoRA */
-    public double scaling() {
-        return scaling;
-    }
-
-    /** @return whether the update is folded into the base weight */
-    public boolean isMerged() {
-        return merged;
+        return magnitude(first().name());
     }
 
     /**
-     * Folds the update into the base weight (HF's {@code merge}): {@code W0 += scaling * B A};
-     * DoRA: {@code W0 = (m / n) * (W0 + scaling * B A)} row-wise. Does nothing when already merged.
+     * @param adapterName an adapter of {@link #adapterNames()}
+     * @return its DoRA {@code m}, shape {@code (out)}
+     * @throws IllegalStateException if the adapter is plain LoRA
+     */
+    public Parameter magnitude(String adapterName) {
+        LoraUpdate update = update(adapterName);
+        if (update.magnitude() == null) {
+            throw new IllegalStateException("this LoRA layer has no magnitude vector for adapter '" + adapterName
+                    + "': use_dora is false");
+        }
+        return update.magnitude();
+    }
+
+    /** @return the first adapter's name */
+    public String adapterName() {
+        return first().name();
+    }
+
+    /** @return the first adapter's rank {@code r} */
+    public int rank() {
+        return first().rank();
+    }
+
+    /**
+     * @param adapterName an adapter of {@link #adapterNames()}
+     * @return its rank {@code r}
+     */
+    public int rank(String adapterName) {
+        return update(adapterName).rank();
+    }
+
+    /** @return the first adapter's {@code lora_alpha} */
+    public double alpha() {
+        return first().alpha();
+    }
+
+    /** @return the first adapter's {@code alpha / r}, or {@code alpha / sqrt(r)} with rsLoRA */
+    public double scaling() {
+        return first().scaling();
+    }
+
+    /**
+     * @param adapterName an adapter of {@link #adapterNames()}
+     * @return its scaling
+     */
+    public double scaling(String adapterName) {
+        return update(adapterName).scaling();
+    }
+
+    /** @return whether any adapter is folded into the base weight */
+    public boolean isMerged() {
+        return !mergedWeights.isEmpty();
+    }
+
+    @Override
+    public List<String> mergedAdapters() {
+        return mergedWeights.names();
+    }
+
+    /**
+     * Folds every adapter of this layer into the base weight (HF's {@code merge()} on a layer with one
+     * adapter): {@code W0 += scaling * B A}; DoRA: {@code W0 = (m / n) * (W0 + scaling * B A)} row-wise.
+     * Already merged adapters are skipped.
      */
     public void merge() {
-        if (!merged) {
-            applyDelta(1);
-            merged = true;
+        merge(adapterNames(), false);
+    }
+
+    @Override
+    public void merge(List<String> adapterNames, boolean safeMerge) {
+        mergedWeights.merge(pending(adapterNames), safeMerge);
+    }
+
+    @Override
+    public void checkMerge(List<String> adapterNames) {
+        mergedWeights.check(pending(adapterNames));
+    }
+
+    /** @return the updates of {@code adapterNames} this layer holds unmerged, in the given order */
+    private List<LoraUpdate> pending(List<String> adapterNames) {
+        List<LoraUpdate> pending = new ArrayList<>();
+        for (String name : adapterNames) {
+            if (updates.containsKey(name) && !mergedWeights.contains(name)) {
+                pending.add(updates.get(name));
+            }
         }
+        return pending;
+    }
+
+    /** Frees the kept unmerged weight; the base {@code Linear} keeps the merged adapters in its weight. */
+    @Override
+    public Block unloadMerged() {
+        mergedWeights.forget();
+        return base;
     }
 
     /**
-     * Takes the update out of the base weight again (HF's {@code unmerge}): {@code W0 -= scaling * B A};
-     * DoRA: {@code W0 = W0 / (m / n) - scaling * B A} with the {@code n} kept from the merge. The weight
-     * is restored up to float rounding. Does nothing when not merged.
+     * Takes every merged adapter out of the base weight again (HF's {@code unmerge}): the weight kept
+     * from before the first merge is written back, so it is restored exactly. Does nothing when
+     * nothing is merged.
      */
+    @Override
     public void unmerge() {
-        if (merged) {
-            applyDelta(-1);
-            merged = false;
-        }
-    }
-
-    private void applyDelta(int sign) {
-        NDArray weight = base.weight().getArray();
-        NDArray a = loraA.weight().getArray();
-        NDArray b = loraB.weight().getArray();
-        try (NDArray aD = a.stopGradient(); NDArray bD = b.stopGradient(); NDArray product = bD.matMul(aD);
-                NDArray delta = product.mul(scaling)) {
-            if (magnitude == null && sign > 0) {
-                weight.addi(delta);
-            } else if (magnitude == null) {
-                weight.subi(delta);
-            } else if (sign > 0) {
-                try (NDArray factor = magnitude.mergeFactor(weight, a, b, scaling)) {
-                    weight.addi(delta).muli(factor);
-                }
-            } else {
-                try (NDArray factor = magnitude.unmergeFactor()) {
-                    weight.divi(factor).subi(delta);
-                }
-            }
-        }
+        mergedWeights.unmergeAll();
     }
 
     @Override
@@ -225,30 +336,59 @@ public final class LoraLayer extends ModuleBlock {
             return base.forward(store, inputs, training, params);
         }
         NDArray result = base.forward(store, inputs, training, params).singletonOrThrow();
-        if (merged) {
-            return new NDList(result);
+        for (LoraUpdate update : updates.values()) {
+            if (adapterSwitch.isActive(update.name()) && !mergedWeights.contains(update.name())) {
+                result = result.add(adapterTerm(store, update, inputs, result, training, params));
+            }
         }
-        NDList dropped = dropout.forward(store, inputs, training, params);
-        NDList down = loraA.forward(store, dropped, training, params);
-        NDArray up = loraB.forward(store, down, training, params).singletonOrThrow();
-        if (magnitude == null) {
-            return new NDList(result.add(ScalarOps.mul(up, scaling)));
-        }
-        return new NDList(result.add(doraTerm(store, result, dropped.singletonOrThrow(), up, training)));
+        return new NDList(result);
     }
 
-    /** HF: without active dropout the base output minus its bias serves as {@code W x}; else {@code W x'} is recomputed. */
-    private NDArray doraTerm(ParameterStore store, NDArray result, NDArray dropped, NDArray up, boolean training) {
-        NDArray weight = store.getValue(base.weight(), dropped.getDevice(), training);
-        NDArray baseResult;
-        if (training && dropout.rate() > 0) {
-            baseResult = ai.djl.nn.core.Linear.linear(dropped, weight).singletonOrThrow();
-        } else {
-            baseResult = base.hasBias() ? result.sub(store.getValue(base.bias(), result.getDevice(), training)) : result;
+    /** One adapter's contribution {@code (..., out)}: {@code scaling * B A x'}, or DoRA's term. */
+    private NDArray adapterTerm(ParameterStore store, LoraUpdate update, NDList inputs, NDArray result, boolean training,
+            PairList<String, Object> params) {
+        NDList dropped = update.dropout().forward(store, inputs, training, params);
+        NDList down = update.loraA().forward(store, dropped, training, params);
+        NDArray up = update.loraB().forward(store, down, training, params).singletonOrThrow();
+        if (update.magnitude() == null) {
+            return ScalarOps.mul(up, update.scaling());
         }
-        NDArray norm = LoraMagnitudeVector.rowNorm(weight, loraA.weight().getArray(), loraB.weight().getArray(), scaling);
+        return doraTerm(store, update, result, dropped.singletonOrThrow(), up, training);
+    }
+
+    /**
+     * HF: without active dropout the base output minus its bias serves as {@code W x}; else
+     * {@code W x'} is recomputed. Also recomputed (from the kept unmerged weight) while another adapter
+     * is merged, or while an earlier active adapter's term is already in {@code result}.
+     */
+    private NDArray doraTerm(ParameterStore store, LoraUpdate update, NDArray result, NDArray dropped, NDArray up,
+            boolean training) {
+        NDArray kept = mergedWeights.unmergedWeight();
+        NDArray weight = kept != null ? kept : store.getValue(base.weight(), dropped.getDevice(), training);
+        NDArray baseResult;
+        boolean reuse = kept == null && !(training && update.dropout().rate() > 0) && firstActiveUnmerged(update);
+        if (reuse) {
+            baseResult = base.hasBias() ? result.sub(store.getValue(base.bias(), result.getDevice(), training)) : result;
+        } else {
+            baseResult = ai.djl.nn.core.Linear.linear(dropped, weight).singletonOrThrow();
+        }
+        NDArray norm = LoraMagnitudeVector.rowNorm(weight, update.loraA().weight().getArray(), update.loraB().weight().getArray(),
+                update.scaling());
         norm.attach(result.getManager());
-        return magnitude.term(store, baseResult, up, norm, scaling, training);
+        return LoraMagnitudeVector.term(store, update.magnitude(), baseResult, up, norm, update.scaling(), training);
+    }
+
+    /** Whether no active, unmerged adapter before {@code update} has added its term to the result yet. */
+    private boolean firstActiveUnmerged(LoraUpdate update) {
+        for (LoraUpdate other : updates.values()) {
+            if (other == update) {
+                return true;
+            }
+            if (adapterSwitch.isActive(other.name()) && !mergedWeights.contains(other.name())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -32,13 +32,13 @@ import dev.peft4j.core.model.ScalarOps;
  *       reuses the base output minus the bias; the result is then
  *       {@code b + (m / n) * (W x + scaling * B A x)}. {@code m / n - 1} is computed as
  *       {@code (m - n) / n}, which is exactly 0 for a fresh adapter.</li>
- *   <li>Merge ({@link #mergeFactor}): {@code W' = (m / n) * (W + ΔW)} row-wise; {@code n} is kept
- *       for {@link #unmergeFactor} (HF caches it too: after merging it can no longer be computed
- *       from the weight), which gives {@code W = W' / (m / n) - ΔW} up to float rounding.</li>
+ *   <li>Merge ({@link #mergedChange}): {@code W' = (m / n) * (W + ΔW)} row-wise, added as the change
+ *       {@code W' - W}; the layer keeps the unmerged {@code W} while merged (see {@link LoraLayer}), so
+ *       unmerging restores it exactly (HF caches {@code n} and divides back instead).</li>
  * </ul>
  *
  * <p>Names: this block is the layer's child {@code lora_magnitude_vector} and holds one parameter
- * named after the adapter, so the parameter path reads {@code <layer>.lora_magnitude_vector.default}
+ * per DoRA adapter, named after the adapter (HF's {@code ParameterDict} layout), so the parameter path reads {@code <layer>.lora_magnitude_vector.default}
  * and the checkpoint key {@code base_model.model.<layer>.lora_magnitude_vector}: exactly HF PEFT's
  * saved key (HF holds {@code m} as {@code lora_magnitude_vector.default.weight} in memory since its
  * DoRA refactor and strips {@code .weight} on save to keep the earlier {@code ParameterDict}
@@ -49,32 +49,41 @@ public final class LoraMagnitudeVector extends ModuleBlock {
     /** The child name of this block in a {@link LoraLayer}, HF's attribute name. */
     public static final String NAME = "lora_magnitude_vector";
 
-    private final Parameter magnitude;
-    private NDArray mergedNorm;
+    /** An empty vector dictionary; {@link #add} gives each DoRA adapter its {@code m}. */
+    LoraMagnitudeVector() {}
 
     /**
+     * Adds an adapter's {@code m}, initialised to ones until {@link #initializeFrom}.
+     *
      * @param adapterName the adapter's name, which names the parameter
      * @param outFeatures the wrapped layer's output width
+     * @return {@code m}, shape {@code (out)}
      */
-    LoraMagnitudeVector(String adapterName, int outFeatures) {
-        this.magnitude = addParameter(adapterName, Parameter.Type.WEIGHT, new Shape(outFeatures));
+    Parameter add(String adapterName, int outFeatures) {
+        Parameter magnitude = addParameter(adapterName, Parameter.Type.WEIGHT, new Shape(outFeatures));
         magnitude.setInitializer(Initializer.ONES);
+        return magnitude;
     }
 
-    /** @return {@code m}, shape {@code (out)} */
-    public Parameter magnitude() {
-        return magnitude;
+    /**
+     * Removes an adapter's {@code m}.
+     *
+     * @param adapterName the adapter's name
+     */
+    void remove(String adapterName) {
+        removeParameter(adapterName);
     }
 
     /**
      * Sets {@code m} to the row norms of {@code W + scaling * B A} (HF's {@code update_layer}).
      *
+     * @param magnitude the adapter's {@code m (out)}
      * @param weight {@code W (out, in)}
      * @param a {@code A (r, in)}
      * @param b {@code B (out, r)}
      * @param scaling the LoRA scaling
      */
-    void initializeFrom(NDArray weight, NDArray a, NDArray b, double scaling) {
+    static void initializeFrom(Parameter magnitude, NDArray weight, NDArray a, NDArray b, double scaling) {
         try (NDArray norm = rowNorm(weight, a, b, scaling)) {
             magnitude.getArray().set(norm.toFloatArray());
         }
@@ -101,6 +110,7 @@ public final class LoraMagnitudeVector extends ModuleBlock {
      * The DoRA output term the layer adds to its base output (HF's {@code result_dora}).
      *
      * @param store the parameter store of the forward pass
+     * @param magnitude the adapter's {@code m (out)}
      * @param baseResult {@code W x'} without bias, {@code (..., out)}
      * @param loraResult {@code B A x'} unscaled, {@code (..., out)}
      * @param norm {@code n (out)} from {@link #rowNorm}, detached
@@ -109,7 +119,8 @@ public final class LoraMagnitudeVector extends ModuleBlock {
      * @return {@code ((m - n) / n) * baseResult + (m / n) * scaling * loraResult}, {@code (..., out)},
      *     owned by {@code baseResult}'s manager
      */
-    NDArray term(ParameterStore store, NDArray baseResult, NDArray loraResult, NDArray norm, double scaling, boolean training) {
+    static NDArray term(ParameterStore store, Parameter magnitude, NDArray baseResult, NDArray loraResult, NDArray norm,
+            double scaling, boolean training) {
         NDManager owner = baseResult.getManager();
         NDArray m = store.getValue(magnitude, baseResult.getDevice(), training);
         NDArray difference = owned(m.sub(norm), owner);
@@ -119,42 +130,25 @@ public final class LoraMagnitudeVector extends ModuleBlock {
     }
 
     /**
-     * Starts a merge: computes and keeps {@code n} of the unmerged weight.
+     * The change DoRA makes to the unmerged weight: {@code (m / n) * (W + scaling * B A) - W} row-wise,
+     * {@code n = ||W + scaling * B A||}, from detached values. Adding it to {@code W} gives HF's merged
+     * DoRA weight; the same term is what the forward pass adds ({@link #term}), so it also merges
+     * exactly beside other adapters.
      *
+     * @param magnitude the adapter's {@code m (out)}
      * @param weight the unmerged {@code W (out, in)}
      * @param a {@code A (r, in)}
      * @param b {@code B (out, r)}
      * @param scaling the LoRA scaling
-     * @return {@code m / n} as a column {@code (out, 1)}, detached: close it
+     * @return {@code (out, in)}, detached, owned by {@code weight}'s manager: close it
      */
-    NDArray mergeFactor(NDArray weight, NDArray a, NDArray b, double scaling) {
-        if (mergedNorm != null) {
-            mergedNorm.close();
-        }
-        mergedNorm = rowNorm(weight, a, b, scaling);
-        return factor(mergedNorm);
-    }
-
-    /**
-     * Ends a merge: the factor {@link #mergeFactor} applied, from the kept {@code n} and the
-     * current {@code m}; forgets {@code n}.
-     *
-     * @return {@code m / n} as a column {@code (out, 1)}, detached: close it
-     * @throws IllegalStateException if no merge was started
-     */
-    NDArray unmergeFactor() {
-        if (mergedNorm == null) {
-            throw new IllegalStateException("DoRA unmerge without a merge: the weight norm of the unmerged weight is unknown");
-        }
-        try (NDArray norm = mergedNorm) {
-            mergedNorm = null;
-            return factor(norm);
-        }
-    }
-
-    private NDArray factor(NDArray norm) {
-        try (NDArray m = magnitude.getArray().stopGradient(); NDArray ratio = m.div(norm)) {
-            return ratio.reshape(norm.getShape().get(0), 1);
+    static NDArray mergedChange(Parameter magnitude, NDArray weight, NDArray a, NDArray b, double scaling) {
+        try (NDArray norm = rowNorm(weight, a, b, scaling); NDArray m = magnitude.getArray().stopGradient();
+                NDArray ratio = m.div(norm); NDArray column = ratio.reshape(norm.getShape().get(0), 1);
+                NDArray w = weight.stopGradient(); NDArray aD = a.stopGradient(); NDArray bD = b.stopGradient();
+                NDArray product = bD.matMul(aD); NDArray delta = product.mul(scaling); NDArray adapted = w.add(delta);
+                NDArray scaled = adapted.mul(column)) {
+            return scaled.sub(w);
         }
     }
 

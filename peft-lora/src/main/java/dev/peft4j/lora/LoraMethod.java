@@ -21,6 +21,9 @@ import java.util.Objects;
  * allocates {@code A} and {@code B} (and DoRA's magnitude vector with {@code use_dora}) in the model's
  * manager, and applies the {@code bias} policy
  * (HF's {@code _mark_only_adapters_as_trainable}). The base is frozen by the runtime beforehand.
+ * A target that is already a {@link LoraLayer} (an earlier adapter's) gets the new adapter added
+ * (HF's {@code update_layer}), so adapters may target different modules and have their own
+ * {@code r}, {@code lora_alpha}, dropout and DoRA.
  */
 public final class LoraMethod implements PeftMethod {
 
@@ -46,19 +49,23 @@ public final class LoraMethod implements PeftMethod {
      * @throws IllegalArgumentException if a {@code target_modules} entry matches nothing (from
      *     {@link TargetResolver}), a target is not a {@link Linear}
      *     ({@code lora target 'encoder.layer.0.attention.self' is a BertSelfAttention; LoRA wraps Linear layers only}),
-     *     or {@code fan_in_fan_out} is true while the targets store {@code (out, in)} weights
+     *     or {@code fan_in_fan_out} is true while the targets store {@code (out, in)} weights, or a
+     *     target already holds an adapter of this name
      */
     @Override
     public void apply(InjectionContext context) {
         AdaptableModel model = context.model();
-        Map<String, Linear> targets = new LinkedHashMap<>();
+        Map<String, Block> targets = new LinkedHashMap<>();
         for (String path : TargetResolver.resolve(model, config.selection(), context.origin())) {
             Block block = model.module(path);
-            if (!(block instanceof Linear linear)) {
+            if (block instanceof LoraLayer layer && layer.adapterNames().contains(context.adapterName())) {
+                throw new IllegalArgumentException("lora target '" + path + "' already holds adapter '" + context.adapterName() + "'");
+            }
+            if (!(block instanceof Linear) && !(block instanceof LoraLayer)) {
                 throw new IllegalArgumentException("lora target '" + path + "' is a " + block.getClass().getSimpleName()
                         + "; LoRA wraps Linear layers only (target_modules " + describeTargets(model) + ")");
             }
-            targets.put(path, linear);
+            targets.put(path, block);
         }
         if (config.fanInFanOut()) {
             // HF PEFT warns and resets the flag for nn.Linear targets; a silent reset hides a config error.
@@ -67,9 +74,8 @@ public final class LoraMethod implements PeftMethod {
                     + " Conv1D, which no peft4j model has yet: set fan_in_fan_out to false");
         }
         List<LoraLayer> layers = new ArrayList<>();
-        targets.forEach((path, linear) -> {
-            LoraLayer layer = LoraLayer.builder()
-                    .setBase(linear)
+        targets.forEach((path, block) -> {
+            LoraLayerBuilder adapter = LoraLayer.builder()
                     .setRank(config.rankFor(path))
                     .setAdapterSwitch(model.adapterSwitch())
                     .optAlpha(config.alphaFor(path))
@@ -77,13 +83,31 @@ public final class LoraMethod implements PeftMethod {
                     .optUseRslora(config.useRslora())
                     .optUseDora(config.useDora())
                     .optInit(config.initLoraWeights())
-                    .optAdapterName(context.adapterName())
-                    .build();
-            layer.initialize(model.manager(), linear.weight().getArray().getDataType());
+                    .optAdapterName(context.adapterName());
+            LoraLayer layer;
+            if (block instanceof LoraLayer existing) {
+                existing.addAdapter(adapter);
+                layer = existing;
+            } else {
+                layer = adapter.setBase((Linear) block).build();
+            }
+            layer.initialize(model.manager(), layer.base().weight().getArray().getDataType());
             model.replaceModule(path, layer);
             layers.add(layer);
         });
         applyBiasPolicy(model, layers);
+    }
+
+    /** LoRA adds further adapters to its layers (HF's {@code update_layer}). */
+    @Override
+    public boolean supportsMultipleAdapters() {
+        return true;
+    }
+
+    /** LoRA layers add every active adapter's term (HF's {@code set_adapter([...])}). */
+    @Override
+    public boolean supportsMultipleActiveAdapters() {
+        return true;
     }
 
     private String describeTargets(AdaptableModel model) {

@@ -92,7 +92,7 @@ class LoraDoraLayerTest {
         assertThat(layer.usesDora()).isFalse();
         assertThat(layer.childNames()).doesNotContain("lora_magnitude_vector");
         assertThatThrownBy(layer::magnitude).isInstanceOf(IllegalStateException.class)
-                .hasMessage("this LoRA layer has no magnitude vector: use_dora is false");
+                .hasMessage("this LoRA layer has no magnitude vector for adapter 'default': use_dora is false");
     }
 
     @Test

@@ -115,7 +115,8 @@ class LoraLoadErrorsTest {
                 .isInstanceOf(ModelFormatException.class)
                 .hasMessage(dir.resolve("adapter_model.safetensors") + ": tensor 'base_model.model.classifier.weight'"
                         + " has shape [3, 16], the model's parameter 'classifier.modules_to_save.default.weight'"
-                        + " has [2, 16]; was the adapter trained on another base model?");
+                        + " has [2, 16]; the adapter's head has 3 labels, this model's has 2 (every adapter of a model shares"
+                        + " num_labels): load it onto a model built with num_labels 3");
     }
 
     @Test

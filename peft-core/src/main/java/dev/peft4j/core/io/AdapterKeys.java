@@ -40,7 +40,9 @@ public final class AdapterKeys {
     /**
      * HF PEFT's key for a parameter, removing the adapter name only where the adapter put it: a
      * path segment equal to the adapter's name (and a {@code modules_to_save} segment right before
-     * one) is dropped only if the path up to it is not part of the base model. So base modules
+     * one) is dropped only if the path up to it is not part of the base model (for a
+     * {@code modules_to_save} segment: the path up to the adapter's copy, since an adapter added
+     * earlier may have created the wrapper). So base modules
      * named {@code default}, {@code lora_A} or {@code weight} keep their names, where the plain
      * string rule of {@link #toCheckpointKey(String, String)} (and HF's {@code str.replace}) would
      * cut them.
@@ -63,9 +65,10 @@ public final class AdapterKeys {
             prefix.append(segment);
             boolean added = !inBaseModel.test(prefix.toString());
             boolean adapterSegment = segment.equals(adapterName);
+            // the copy's own segment decides: another adapter may have created modules_to_save before
             boolean savedCopy = segment.equals("modules_to_save") && i + 1 < segments.length
-                    && segments[i + 1].equals(adapterName);
-            if (added && (adapterSegment || savedCopy)) {
+                    && segments[i + 1].equals(adapterName) && !inBaseModel.test(prefix + "." + adapterName);
+            if ((added && adapterSegment) || savedCopy) {
                 continue;
             }
             kept.add(segment);

@@ -2,6 +2,7 @@ package dev.peft4j.core.io;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -15,6 +16,15 @@ public final class CheckpointPaths {
 
     private static final Pattern ADAPTER_NAME = Pattern.compile("[A-Za-z0-9_-]+");
 
+    /**
+     * Module and parameter names that adapters and wrappers put into parameter paths; an adapter of
+     * that name would make a path such as {@code query.lora_A.weight.weight} ambiguous (which segment
+     * is the adapter's?) and its checkpoint key wrong.
+     */
+    public static final List<String> RESERVED_ADAPTER_NAMES = List.of("weight", "bias", "base_layer", "lora_A", "lora_B",
+            "lora_dropout", "lora_magnitude_vector", "lora_embedding_A", "lora_embedding_B", "modules_to_save",
+            "original_module", "prompt_encoder", "adapters", "adapter_down", "adapter_up", "embedding", "transform");
+
     private CheckpointPaths() {}
 
     /**
@@ -22,12 +32,20 @@ public final class CheckpointPaths {
      * @return the name
      * @throws IllegalArgumentException e.g. {@code adapter name '../x' is not allowed; use letters,
      *     digits, '_' and '-' (it names a sub-folder of the output folder and a module path segment)}
+     *     (also for an empty name and one with {@code '.'}), or, for a name of
+     *     {@link #RESERVED_ADAPTER_NAMES}, {@code adapter name 'lora_A' is reserved: it is a module or
+     *     parameter name segment (weight, bias, base_layer, lora_A, ...) and would make parameter paths ambiguous}
      */
     public static String requireAdapterName(String adapterName) {
         if (adapterName == null || !ADAPTER_NAME.matcher(adapterName).matches()) {
             throw new IllegalArgumentException("adapter name " + (adapterName == null ? "null" : "'" + adapterName + "'")
                     + " is not allowed; use letters, digits, '_' and '-' (it names a sub-folder of the output folder"
                     + " and a module path segment)");
+        }
+        if (RESERVED_ADAPTER_NAMES.contains(adapterName)) {
+            throw new IllegalArgumentException("adapter name '" + adapterName + "' is reserved: it is a module or parameter"
+                    + " name segment (" + String.join(", ", RESERVED_ADAPTER_NAMES) + ") and would make parameter paths"
+                    + " ambiguous; choose another name");
         }
         return adapterName;
     }

@@ -20,7 +20,7 @@ public final class BertForSequenceClassification extends ModuleBlock {
     /** The dropout before the classifier. */
     public static final double CLASSIFIER_DROPOUT = 0.1;
 
-    private final int numLabels;
+    private final int hiddenSize;
 
     /**
      * @param config the encoder's configuration
@@ -31,15 +31,21 @@ public final class BertForSequenceClassification extends ModuleBlock {
         if (numLabels < 2) {
             throw new IllegalArgumentException("num_labels must be >= 2, got " + numLabels);
         }
-        this.numLabels = numLabels;
+        this.hiddenSize = config.hiddenSize();
         addChild("bert", new BertModel(config));
         addChild("dropout", new Dropout(CLASSIFIER_DROPOUT));
         addChild("classifier", new Linear(config.hiddenSize(), numLabels, true));
     }
 
-    /** @return the number of classes */
+    /**
+     * The number of classes of the {@code classifier} in use: the model's own, or, once the head is
+     * wrapped for several adapters ({@code modules_to_save}), that of the active adapter's copy, which
+     * may differ per adapter.
+     *
+     * @return the number of classes
+     */
     public int numLabels() {
-        return numLabels;
+        return Math.toIntExact(child("classifier").getOutputShapes(new Shape[] {new Shape(1, hiddenSize)})[0].get(1));
     }
 
     /**
@@ -69,6 +75,6 @@ public final class BertForSequenceClassification extends ModuleBlock {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0), numLabels)};
+        return new Shape[] {new Shape(inputShapes[0].get(0), numLabels())};
     }
 }

@@ -114,6 +114,19 @@ public abstract class ModuleBlock extends AbstractBaseBlock {
     }
 
     /**
+     * Removes a direct parameter (an adapter's DoRA magnitude when the adapter is deleted).
+     *
+     * @param name the parameter's name
+     * @return the removed parameter
+     * @throws IllegalArgumentException if there is none
+     */
+    protected final Parameter removeParameter(String name) {
+        Parameter parameter = parameter(name);
+        parameters.remove(name);
+        return parameter;
+    }
+
+    /**
      * A direct parameter by name.
      *
      * @param name the parameter's name

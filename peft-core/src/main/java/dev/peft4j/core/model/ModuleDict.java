@@ -40,6 +40,22 @@ public final class ModuleDict extends ModuleBlock {
     }
 
     /**
+     * Removes an entry (an adapter's module when the adapter is deleted).
+     *
+     * @param name the key
+     * @return the removed block
+     * @throws IllegalArgumentException if there is no such entry, listing the entries
+     */
+    public Block remove(String name) {
+        return removeChild(name);
+    }
+
+    /** @return whether the dictionary has an entry {@code name} */
+    public boolean contains(String name) {
+        return childNames().contains(name);
+    }
+
+    /**
      * @throws UnsupportedOperationException always: call the entries
      */
     @Override

@@ -59,18 +59,16 @@ final class AdapterLoader {
         PeftConfig config;
         try {
             contents = AdapterCheckpoint.read(folder);
-            config = readConfig(runtime, contents);
-            requireMatchingTaskType(runtime, contents, base);
+            config = readChecked(runtime, contents, base);
         } catch (IOException | RuntimeException e) {
             base.close();
             throw e;
         }
-        warnAboutHfHead(runtime, contents, base);
         PeftModel peft = null;
         try {
             var context = new InjectionContext(base, adapterName, ConfigOrigin.CHECKPOINT, textEncoder);
-            peft = adapt(runtime, base, config, context, contents);
-            place(peft, contents, runtime.registry().byConfigType(config.getClass()).peftType());
+            peft = namingFile(contents, () -> PeftModel.adapt(base, runtime.createMethod(config), context, runtime, trainable));
+            place(peft, peft.adapters().get(adapterName), contents, runtime.registry().byConfigType(config.getClass()).peftType());
             if (!trainable) {
                 base.root().freezeParameters(true);
             }
@@ -85,11 +83,47 @@ final class AdapterLoader {
         }
     }
 
-    /** Injects the adapter; a config error raised on this model (target_modules, layers_to_transform) names the file. */
-    private static PeftModel adapt(PeftRuntime runtime, TransformerModel base, PeftConfig config, InjectionContext context,
-            AdapterCheckpoint.Contents contents) {
+    /**
+     * Loads an adapter folder into a model that already holds adapters (HF's {@code load_adapter});
+     * on failure the partly added adapter is deleted and the model is as before.
+     */
+    static void loadInto(PeftRuntime runtime, PeftModel peft, Path folder, String adapterName, boolean trainable)
+            throws IOException {
+        TransformerModel base = peft.baseModel();
+        AdapterCheckpoint.Contents contents = AdapterCheckpoint.read(folder);
+        PeftConfig config = readChecked(runtime, contents, base);
+        TextEncoder textEncoder = peft.adapters().all().isEmpty() ? null : peft.adapters().all().getFirst().context().textEncoder();
+        var context = new InjectionContext(base, adapterName, ConfigOrigin.CHECKPOINT, textEncoder);
+        int numLabels = savedNumLabels(contents, base);
+        AdapterSet.Adapter adapter = namingFile(contents,
+                () -> peft.adapters().add(runtime.createMethod(config), context, trainable, numLabels));
         try {
-            return PeftModel.adapt(base, runtime.createMethod(config), context, runtime.configs());
+            place(peft, adapter, contents, runtime.registry().byConfigType(config.getClass()).peftType());
+            peft.adapters().applyTrainability();
+        } catch (IOException | RuntimeException e) {
+            peft.adapters().delete(adapterName);
+            throw e;
+        }
+    }
+
+    /** The classes of a SEQ_CLS checkpoint's classifier ({@code base_model.model.classifier.weight}), 0 if none. */
+    private static int savedNumLabels(AdapterCheckpoint.Contents contents, TransformerModel base) {
+        HostTensor head = contents.weights().tensors().get(AdapterKeys.PREFIX + PeftModel.CLASSIFIER + ".weight");
+        return base.taskType() == TaskType.SEQ_CLS && head != null && head.shape().length == 2 ? Math.toIntExact(head.shape()[0]) : 0;
+    }
+
+    /** The config, after checking the task type; warns about an HF SEQ_CLS head. */
+    private static PeftConfig readChecked(PeftRuntime runtime, AdapterCheckpoint.Contents contents, TransformerModel base) {
+        PeftConfig config = readConfig(runtime, contents);
+        requireMatchingTaskType(runtime, contents, base);
+        warnAboutHfHead(runtime, contents, base);
+        return config;
+    }
+
+    /** Injects the adapter; a config error raised on this model (target_modules, layers_to_transform) names the file. */
+    private static <T> T namingFile(AdapterCheckpoint.Contents contents, java.util.function.Supplier<T> inject) {
+        try {
+            return inject.get();
         } catch (InvalidConfigException e) {
             throw new InvalidConfigException(configFile(contents) + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
@@ -152,25 +186,26 @@ final class AdapterLoader {
         }
     }
 
-    private static void place(PeftModel peft, AdapterCheckpoint.Contents contents, String peftType) throws ModelFormatException {
+    private static void place(PeftModel peft, AdapterSet.Adapter adapter, AdapterCheckpoint.Contents contents, String peftType)
+            throws ModelFormatException {
         Map<String, HostTensor> tensors = contents.weights().tensors();
         Path file = contents.folder().resolve(AdapterCheckpoint.WEIGHTS_FILE);
         TransformerModel model = peft.baseModel();
         boolean promptEmbeddings = tensors.containsKey(AdapterKeys.PROMPT_EMBEDDINGS);
-        Map<String, String> keys = peft.index().checkpointKeys(!promptEmbeddings);
-        Map<String, Parameter> parameters = peft.index().parameters();
+        Map<String, String> keys = adapter.index().checkpointKeys(!promptEmbeddings);
+        Map<String, Parameter> parameters = adapter.index().parameters();
         Set<String> placed = new HashSet<>();
         for (Map.Entry<String, HostTensor> entry : tensors.entrySet()) {
             String key = entry.getKey();
             HostTensor tensor = entry.getValue();
             String resolved = resolveKey(key, keys, model.encoderPrefix());
             if (resolved == null) {
-                if (placeByMethod(peft, key, tensor, file, contents, peftType)) {
+                if (placeByMethod(peft, adapter, key, tensor, file, contents, peftType)) {
                     placed.add(key);
                     continue;
                 }
                 throw new ModelFormatException(file + ": tensor '" + key + "' maps to no parameter of the adapted model ("
-                        + describe(peft, peftType) + "); the file holds " + sample(tensors.keySet(), false) + "; the " + peftType
+                        + describe(peft, adapter, peftType) + "); the file holds " + sample(tensors.keySet(), false) + "; the " + peftType
                         + " adapter expects " + sample(keys.keySet(), !model.promptEncoders().isEmpty())
                         + (disjoint(tensors.keySet(), keys, model)
                                 ? "; none of the file's tensors is one of them: the weights do not belong to "
@@ -183,15 +218,19 @@ final class AdapterLoader {
             if (!Arrays.equals(expected, tensor.shape())) {
                 throw new ModelFormatException(file + ": tensor '" + key + "' has shape " + Arrays.toString(tensor.shape())
                         + ", the model's parameter '" + path + "' has " + Arrays.toString(expected)
-                        + (peft.index().mismatchComesFromConfig(path, expected, tensor.shape())
+                        + (adapter.index().mismatchComesFromConfig(path, expected, tensor.shape())
                                 ? "; the weights do not match " + configFile(contents) + " (a size it sets, such as r, differs)"
-                                : "; was the adapter trained on another base model?"));
+                                : headMismatch(path, expected, tensor.shape())
+                                        ? "; the adapter's head has " + tensor.shape()[0] + " labels, this model's has " + expected[0]
+                                                + " (every adapter of a model shares num_labels): load it onto a model built with"
+                                                + " num_labels " + tensor.shape()[0]
+                                        : "; was the adapter trained on another base model?"));
             }
             parameter.getArray().set(tensor.values());
             placed.add(resolved);
         }
         Set<String> promptKeys = new HashSet<>(keys.keySet());
-        promptKeys.removeAll(peft.index().checkpointKeys(false).keySet());
+        promptKeys.removeAll(adapter.index().checkpointKeys(false).keySet());
         List<String> missing = keys.keySet().stream().filter(key -> !placed.contains(key)).toList();
         if (!promptKeys.isEmpty() && promptKeys.stream().noneMatch(placed::contains)) {
             missing = List.of(AdapterKeys.PROMPT_EMBEDDINGS);
@@ -206,11 +245,18 @@ final class AdapterLoader {
         }
     }
 
-    private static boolean placeByMethod(PeftModel peft, String key, HostTensor tensor, Path file,
+    /** Whether a classifier copy differs only in its label count (the first axis). */
+    private static boolean headMismatch(String path, long[] expected, long[] actual) {
+        boolean head = path.startsWith(PeftModel.CLASSIFIER + ".modules_to_save.");
+        return head && expected.length == actual.length && expected[0] != actual[0]
+                && Arrays.equals(Arrays.copyOfRange(expected, 1, expected.length), Arrays.copyOfRange(actual, 1, actual.length));
+    }
+
+    private static boolean placeByMethod(PeftModel peft, AdapterSet.Adapter adapter, String key, HostTensor tensor, Path file,
             AdapterCheckpoint.Contents contents, String peftType) throws ModelFormatException {
         try (NDManager scope = peft.baseModel().manager().newSubManager()) {
             NDArray value = scope.create(tensor.values(), new Shape(tensor.shape()));
-            return peft.method().loadCheckpointTensor(peft.context(), key, value);
+            return adapter.method().loadCheckpointTensor(adapter.context(), key, value);
         } catch (IllegalArgumentException e) {
             String configMismatch = promptConfigMismatch(peft.baseModel(), tensor, contents, peftType);
             String message = configMismatch == null ? e.getMessage()
@@ -261,9 +307,9 @@ final class AdapterLoader {
         return keys.containsKey(other) ? other : null;
     }
 
-    private static String describe(PeftModel peft, String peftType) {
+    private static String describe(PeftModel peft, AdapterSet.Adapter adapter, String peftType) {
         TransformerModel model = peft.baseModel();
-        return peftType + " adapter '" + peft.adapterName() + "' on " + model.architecture() + " " + model.taskType()
+        return peftType + " adapter '" + adapter.name() + "' on " + model.architecture() + " " + model.taskType()
                 + " with " + model.numLayers() + " layers, hidden " + model.hiddenSize();
     }
 

@@ -28,14 +28,16 @@ final class AdapterParameterIndex {
     private final Set<String> basePaths;
     private final Set<Parameter> baseParameters;
     private final Set<Parameter> trainedBaseParameters;
+    private final Set<Parameter> created;
 
     private AdapterParameterIndex(TransformerModel model, String adapterName, Set<String> basePaths,
-            Set<Parameter> baseParameters, Set<Parameter> trainedBaseParameters) {
+            Set<Parameter> baseParameters, Set<Parameter> trainedBaseParameters, Set<Parameter> created) {
         this.model = model;
         this.adapterName = adapterName;
         this.basePaths = basePaths;
         this.baseParameters = baseParameters;
         this.trainedBaseParameters = trainedBaseParameters;
+        this.created = created;
     }
 
     /** The base model's paths and parameters, taken before injection. */
@@ -59,10 +61,15 @@ final class AdapterParameterIndex {
      */
     static AdapterParameterIndex after(TransformerModel model, String adapterName, BaseSnapshot base) {
         Set<Parameter> trained = Collections.newSetFromMap(new IdentityHashMap<>());
-        Parameters.byName(model.root()).values().stream()
-                .filter(parameter -> base.parameters().contains(parameter) && parameter.requiresGradient())
-                .forEach(trained::add);
-        return new AdapterParameterIndex(model, adapterName, base.paths(), base.parameters(), trained);
+        Set<Parameter> created = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Parameter parameter : Parameters.byName(model.root()).values()) {
+            if (!base.parameters().contains(parameter)) {
+                created.add(parameter);
+            } else if (parameter.requiresGradient()) {
+                trained.add(parameter);
+            }
+        }
+        return new AdapterParameterIndex(model, adapterName, base.paths(), base.parameters(), trained, created);
     }
 
     /** @return the adapter's name */
@@ -70,11 +77,24 @@ final class AdapterParameterIndex {
         return adapterName;
     }
 
+    /** @return the parameters the adapter's injection created, whether or not still in the model */
+    Set<Parameter> created() {
+        return Collections.unmodifiableSet(created);
+    }
+
+    /**
+     * @return base parameters the adapter left trainable (LoRA's {@code bias: all} or
+     *     {@code lora_only}, every base parameter of full fine-tuning); shared by every adapter
+     */
+    Set<Parameter> trainedBaseParameters() {
+        return Collections.unmodifiableSet(trainedBaseParameters);
+    }
+
     /** @return the adapter's parameters by path, in model order (read now: blocks may have changed) */
     Map<String, Parameter> parameters() {
         Map<String, Parameter> out = new LinkedHashMap<>();
         Parameters.byName(model.root()).forEach((path, parameter) -> {
-            if (!baseParameters.contains(parameter) || trainedBaseParameters.contains(parameter)) {
+            if (created.contains(parameter) || trainedBaseParameters.contains(parameter)) {
                 out.put(path, parameter);
             }
         });

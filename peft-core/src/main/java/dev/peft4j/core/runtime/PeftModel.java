@@ -18,11 +18,8 @@ import dev.peft4j.core.spi.InjectionContext;
 import dev.peft4j.core.spi.PeftConfig;
 import dev.peft4j.core.spi.PeftMethod;
 import dev.peft4j.core.spi.TextEncoder;
-import dev.peft4j.core.target.ModulesToSaveWrapper;
-import dev.peft4j.core.target.TargetResolver;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +27,11 @@ import java.util.Map;
 
 /**
  * A base model adapted by one PEFT method, HF PEFT's {@code PeftModel}: the forward pass, the
- * trainable parameters, and a scope in which the model computes exactly the base model.
+ * trainable parameters, and a scope in which the model computes exactly the base model. It holds
+ * one or more adapters of that method on the one base model ({@link #addAdapter},
+ * {@link #loadAdapter}, {@link #setActiveAdapter}, {@link #deleteAdapter}; rules in
+ * {@link AdapterSet}); single-adapter calls ({@link #config()}, {@link #adapterName()},
+ * {@link #adapterWeights()}) mean the active adapter.
  *
  * <p>Adapting freezes every base parameter (except for full fine-tuning), lets the method inject
  * its blocks, then wraps {@code modules_to_save} (plus {@code classifier} for
@@ -42,20 +43,13 @@ public final class PeftModel implements AutoCloseable {
     public static final String CLASSIFIER = "classifier";
 
     private final TransformerModel model;
-    private final PeftMethod method;
-    private final InjectionContext context;
-    private final List<String> savedModules;
-    private final AdapterParameterIndex index;
-    private final PeftConfigs configs;
+    private final AdapterSet adapters;
+    private final AdapterMerging merging;
 
-    private PeftModel(TransformerModel model, PeftMethod method, InjectionContext context, List<String> savedModules,
-            AdapterParameterIndex index, PeftConfigs configs) {
+    private PeftModel(TransformerModel model, AdapterSet adapters) {
         this.model = model;
-        this.method = method;
-        this.context = context;
-        this.savedModules = List.copyOf(savedModules);
-        this.index = index;
-        this.configs = configs;
+        this.adapters = adapters;
+        this.merging = new AdapterMerging(model, adapters);
     }
 
     /**
@@ -96,34 +90,21 @@ public final class PeftModel implements AutoCloseable {
      * @param method the method bound to its config
      * @param context the model, the adapter's name (checked by {@link CheckpointPaths#requireAdapterName}),
      *     the config's origin and the tokenizer
-     * @param configs the runtime's config writer, which {@link #savePretrained} needs; {@code null} if not saved
+     * @param runtime the runtime, which {@link #savePretrained} and {@link #addAdapter} need; {@code null} if not used
      * @return the adapted model
      * @throws IllegalArgumentException if the config does not fit the model or the adapter name is not allowed
      */
-    static PeftModel adapt(TransformerModel model, PeftMethod method, InjectionContext context, PeftConfigs configs) {
-        String adapterName = CheckpointPaths.requireAdapterName(context.adapterName());
-        var base = AdapterParameterIndex.BaseSnapshot.of(model);
-        if (method.freezesBaseModel()) {
-            model.root().freezeParameters(true);
-        }
-        method.apply(context);
-        List<String> saved = new ArrayList<>();
-        if (method.freezesBaseModel()) {
-            for (String path : TargetResolver.resolveModulesToSave(model, method.config().modulesToSave(), context.origin())) {
-                wrapForSaving(model, path, adapterName);
-                saved.add(path);
-            }
-            if (model.taskType() == TaskType.SEQ_CLS && !saved.contains(CLASSIFIER)) {
-                wrapForSaving(model, CLASSIFIER, adapterName);
-                saved.add(CLASSIFIER);
-            }
-        }
-        return new PeftModel(model, method, context, saved, AdapterParameterIndex.after(model, adapterName, base), configs);
+    static PeftModel adapt(TransformerModel model, PeftMethod method, InjectionContext context, PeftRuntime runtime) {
+        return adapt(model, method, context, runtime, true);
     }
 
-    private static void wrapForSaving(TransformerModel model, String path, String adapterName) {
-        var wrapper = new ModulesToSaveWrapper(model.module(path), adapterName, model.adapterSwitch());
-        model.replaceModule(path, wrapper);
+    /**
+     * As {@link #adapt(TransformerModel, PeftMethod, InjectionContext, PeftRuntime)}, recording
+     * whether the adapter trains (an adapter loaded for inference stays frozen when re-activated).
+     */
+    static PeftModel adapt(TransformerModel model, PeftMethod method, InjectionContext context, PeftRuntime runtime,
+            boolean trainable) {
+        return new PeftModel(model, AdapterSet.first(model, method, context, runtime, trainable));
     }
 
     /**
@@ -164,7 +145,8 @@ public final class PeftModel implements AutoCloseable {
     }
 
     /**
-     * Disables every adapter until the scope closes; nested scopes and exceptions are safe:
+     * Disables every adapter (all of them, active or not) until the scope closes; nested scopes and
+     * exceptions are safe:
      * <pre>{@code try (var base = peftModel.disableAdapter()) { ... } }</pre>
      *
      * @return the scope to close
@@ -178,14 +160,258 @@ public final class PeftModel implements AutoCloseable {
         return model;
     }
 
-    /** @return the config applied */
-    public PeftConfig config() {
-        return method.config();
+    /**
+     * Injects another adapter of the same {@code peft_type} into this model (HF PEFT's
+     * {@code add_adapter(adapter_name, peft_config)}). The new adapter is not active and its
+     * parameters are frozen: {@link #setActiveAdapter} it to train or use it. Its targets may differ
+     * from the other adapters'; LoRA adds it to layers that already wrap a target (HF's
+     * {@code update_layer}). With {@code SEQ_CLS} it gets its own copy of the classifier
+     * ({@code classifier.modules_to_save.<name>}), started from the base model's head; for a task
+     * with another number of classes use {@link #addAdapter(String, PeftConfig, int)}.
+     *
+     * @param name letters, digits, {@code _} and {@code -}, not a parameter-name segment
+     *     ({@link CheckpointPaths#RESERVED_ADAPTER_NAMES}), not yet used
+     * @param config a config of the same method as this model's adapters; entries of
+     *     {@code target_modules} / {@code modules_to_save} are checked as a user's
+     *     ({@link ConfigOrigin#USER})
+     * @throws IllegalArgumentException if the name is not allowed or taken, the {@code peft_type}
+     *     differs ({@code adapter 'b' has peft_type BOTTLENECK, but this model's adapters [default]
+     *     have peft_type LORA; ...}), the method holds one adapter per model (prompt learning,
+     *     bottleneck, full fine-tuning), an adapter trains base parameters ({@code bias}), or the
+     *     config does not fit the model
+     * @throws IllegalStateException if this model was not created through a {@link PeftRuntime}
+     */
+    public void addAdapter(String name, PeftConfig config) {
+        addAdapter(name, config, 0);
     }
 
-    /** @return the paths wrapped as {@code modules_to_save} */
+    /**
+     * As {@link #addAdapter(String, PeftConfig)} for a {@code SEQ_CLS} task with its own number of
+     * classes: the adapter's classifier ({@code classifier.modules_to_save.<name>}) is a fresh
+     * {@code Linear(hidden, numLabels)} (weights N(0, 0.02), bias 0, as the model's head starts)
+     * instead of a copy of the model's. While the adapter is active the model's logits are
+     * {@code (batch, numLabels)} and a {@link dev.peft4j.core.train.Trainer} built then trains with
+     * that many classes. (HF PEFT keeps one head shape per model; this is peft4j's extension.)
+     *
+     * @param name as {@link #addAdapter(String, PeftConfig)}
+     * @param config as {@link #addAdapter(String, PeftConfig)}
+     * @param numLabels the adapter's classes, &gt;= 2; the model's own count gives a copy of its head
+     * @throws IllegalArgumentException as {@link #addAdapter(String, PeftConfig)}, or
+     *     {@code num_labels must be >= 2, got 1}, or {@code num_labels is for SEQ_CLS models; this
+     *     model is FEATURE_EXTRACTION}
+     */
+    public void addAdapter(String name, PeftConfig config, int numLabels) {
+        PeftRuntime runtime = requireRuntime("add an adapter");
+        if (numLabels != 0 && model.taskType() != TaskType.SEQ_CLS) {
+            throw new IllegalArgumentException("num_labels is for SEQ_CLS models; this model is " + model.taskType());
+        }
+        if (numLabels != 0 && numLabels < 2) {
+            throw new IllegalArgumentException("num_labels must be >= 2, got " + numLabels);
+        }
+        TextEncoder textEncoder = adapters.all().isEmpty() ? null : adapters.all().getFirst().context().textEncoder();
+        adapters.add(runtime.createMethod(config), new InjectionContext(model, name, ConfigOrigin.USER, textEncoder), true, numLabels);
+    }
+
+    /**
+     * Loads a saved adapter folder ({@code adapter_config.json} and {@code adapter_model.safetensors},
+     * written by {@link #savePretrained} or HF PEFT) as another adapter, for inference (HF PEFT's
+     * {@code load_adapter(model_id, adapter_name)}, {@code is_trainable=False}). The folder is the
+     * adapter's own: {@code savePretrained(dir)} writes {@code default} to {@code dir} and another
+     * adapter {@code x} to {@code dir/x}. Not active after loading. A {@code SEQ_CLS} adapter whose
+     * saved classifier has another number of classes than the model's gets a head of that size
+     * (see {@link #addAdapter(String, PeftConfig, int)}).
+     *
+     * @param dir the adapter folder
+     * @param name the name the adapter gets here, as {@link #addAdapter}
+     * @throws IOException as {@link PeftRuntime#fromPretrained(TransformerModel, Path)}; the model is
+     *     then unchanged (the partly loaded adapter is removed)
+     * @throws IllegalArgumentException as {@link #addAdapter}
+     */
+    public void loadAdapter(Path dir, String name) throws IOException {
+        loadAdapter(dir, name, false);
+    }
+
+    /**
+     * As {@link #loadAdapter(Path, String)}, optionally for training (HF's {@code is_trainable}).
+     *
+     * @param dir the adapter folder
+     * @param name the name the adapter gets here
+     * @param isTrainable whether its parameters train while it is active
+     * @throws IOException as {@link #loadAdapter(Path, String)}
+     */
+    public void loadAdapter(Path dir, String name, boolean isTrainable) throws IOException {
+        PeftRuntime runtime = requireRuntime("load an adapter");
+        CheckpointPaths.requireAdapterName(name);
+        AdapterLoader.loadInto(runtime, this, dir, name, isTrainable);
+    }
+
+    /**
+     * Makes one adapter the active one (HF PEFT's {@code set_adapter(name)}): only it computes, only
+     * its parameters (and its {@code modules_to_save} copy) are trainable, the others' frozen, so a
+     * {@link dev.peft4j.core.train.Trainer} built afterwards trains it (its optimizer takes the
+     * trainable parameters) and leaves every other adapter bit-identical. An adapter loaded for
+     * inference stays frozen.
+     *
+     * @param name an adapter of {@link #adapterNames()}
+     * @throws IllegalArgumentException {@code no adapter 'x'; adapters: [default, b]}
+     */
+    public void setActiveAdapter(String name) {
+        adapters.setActive(List.of(name));
+    }
+
+    /**
+     * Makes several adapters active at once where the method allows it (LoRA: the layers add every
+     * active adapter's term; HF PEFT's {@code set_adapter([...])}).
+     *
+     * @param names adapters of {@link #adapterNames()}, non-empty, no repeats
+     * @throws IllegalArgumentException if a name is unknown or repeated, the list is empty, the
+     *     method allows one active adapter ({@code peft_type BOTTLENECK allows one active adapter
+     *     at a time, got [a, b]}), or two of them own a copy of the same {@code modules_to_save}
+     *     module (e.g. the {@code SEQ_CLS} classifier: HF PEFT refuses that too)
+     */
+    public void setActiveAdapters(List<String> names) {
+        adapters.setActive(names);
+    }
+
+    /**
+     * Removes an adapter: its blocks in every layer, its parameters, its {@code modules_to_save}
+     * copies (HF PEFT's {@code delete_adapter}). Deleting an active adapter keeps the other active
+     * ones; if none remain the first remaining adapter becomes active, with a warning in the log, as
+     * HF. A wrapper left without adapters is replaced by its base block, so deleting the last
+     * adapter leaves exactly the base model's modules (HF keeps empty wrappers).
+     *
+     * @param name an adapter of {@link #adapterNames()}
+     * @throws IllegalArgumentException if there is no such adapter
+     * @throws IllegalStateException if it is merged into the base weights (nothing changes), or is a
+     *     full fine-tuning or prompt learning adapter
+     */
+    public void deleteAdapter(String name) {
+        adapters.delete(name);
+    }
+
+    /**
+     * Folds the active adapters into the base weights (HF PEFT's {@code merge_adapter()}); see
+     * {@link #merge(List, boolean)}.
+     */
+    public void merge() {
+        merge(activeAdapters(), false);
+    }
+
+    /**
+     * Folds the named adapters into the base weights (HF PEFT's {@code merge_adapter(adapter_names)}).
+     *
+     * @param names adapters of {@link #adapterNames()}
+     * @see #merge(List, boolean)
+     */
+    public void merge(List<String> names) {
+        merge(names, false);
+    }
+
+    /**
+     * Folds the named LoRA/DoRA adapters into the base weights of every layer that holds them, so the
+     * forward pass skips their path: per layer {@code W += scaling * B A}, DoRA
+     * {@code W += (m / n) * (W + scaling * B A) - W} with {@code W} the unmerged weight (for one adapter
+     * HF's {@code (m / n) * (W + scaling * B A)}; several adapters on one layer merge exactly, where
+     * HF's sequential DoRA merge does not). While merged, each layer keeps a copy of its unmerged
+     * weight ({@code out * in} floats), so {@link #unmerge()} restores it exactly.
+     * <ul>
+     *   <li>An adapter already merged is skipped with a warning in the log (HF warns too).</li>
+     *   <li>A merged adapter is in the weights, so it computes whether or not it is active (as HF);
+     *       active adapters left unmerged keep adding their terms, so merging a subset drops none.</li>
+     *   <li>A disabled forward pass ({@link #disableAdapter()}) unmerges the layers it runs through
+     *       first, as HF's forward does; they stay unmerged afterwards.</li>
+     *   <li>{@link #deleteAdapter} refuses a merged adapter and changes nothing.</li>
+     * </ul>
+     * Call it outside a {@code GradientCollector}: it writes the base weights in place.
+     *
+     * @param names adapters of {@link #adapterNames()}
+     * @param safeMerge HF's {@code safe_merge}: compute every merged weight in a copy and check it for
+     *     NaN/Inf before any base weight changes
+     * @throws IllegalArgumentException if a name is unknown, or the adapter has no weights to fold into
+     *     ({@code adapter 'default' (peft_type BOTTLENECK) cannot be merged: ...; only LoRA and DoRA adapters merge})
+     * @throws IllegalStateException with {@code safeMerge}: {@code safe merge refused at module
+     *     'encoder.layer.3.attention.self.query': adapter 'b' would make the merged weight contain NaN or
+     *     infinite values; the base weights are unchanged}
+     */
+    public void merge(List<String> names, boolean safeMerge) {
+        merging.merge(names, safeMerge);
+    }
+
+    /**
+     * {@link #merge(List, boolean)} with {@code safeMerge} true.
+     *
+     * @param names adapters of {@link #adapterNames()}
+     */
+    public void safeMerge(List<String> names) {
+        merge(names, true);
+    }
+
+    /** Takes every merged adapter out of the base weights, restoring them exactly (HF's {@code unmerge_adapter()}). */
+    public void unmerge() {
+        merging.unmerge();
+    }
+
+    /** @return the adapters folded into the base weights, in merge order (HF's {@code merged_adapters}) */
+    public List<String> mergedAdapters() {
+        return merging.mergedAdapters();
+    }
+
+    /**
+     * HF PEFT's {@code merge_and_unload()}: merges the active adapters, then replaces every LoRA layer
+     * by its base {@code Linear} and every {@code modules_to_save} wrapper by the active adapter's
+     * copy; inactive, unmerged adapters are dropped. The result has no adapter blocks and computes what
+     * this model computed; this {@code PeftModel} then holds no adapter and still owns the model (close
+     * one of the two).
+     *
+     * @return the plain model (the same object as {@link #baseModel()})
+     * @throws IllegalArgumentException if an adapter block cannot be merged (bottleneck adapters,
+     *     prompt learning), checked before anything changes
+     */
+    public TransformerModel mergeAndUnload() {
+        return mergeAndUnload(false);
+    }
+
+    /**
+     * As {@link #mergeAndUnload()}, optionally as a safe merge.
+     *
+     * @param safeMerge see {@link #merge(List, boolean)}
+     * @return the plain model
+     * @throws IllegalStateException with {@code safeMerge}, as {@link #merge(List, boolean)}; nothing changed
+     */
+    public TransformerModel mergeAndUnload(boolean safeMerge) {
+        return merging.mergeAndUnload(safeMerge);
+    }
+
+    /** @return every adapter's name, in the order they were added (HF's {@code peft_config.keys()}) */
+    public List<String> adapterNames() {
+        return adapters.names();
+    }
+
+    /** @return the active adapters, in activation order (HF's {@code active_adapters}) */
+    public List<String> activeAdapters() {
+        return adapters.active();
+    }
+
+    /**
+     * @return the active adapter's config (the first active one's)
+     * @throws IllegalStateException if every adapter was deleted
+     */
+    public PeftConfig config() {
+        return adapters.current().config();
+    }
+
+    /**
+     * @param name an adapter's name
+     * @return its config
+     * @throws IllegalArgumentException if there is no such adapter
+     */
+    public PeftConfig config(String name) {
+        return adapters.get(name).config();
+    }
+
+    /** @return the paths wrapped as {@code modules_to_save} for the active adapter */
     public List<String> modulesToSave() {
-        return savedModules;
+        return adapters.current().modulesToSave();
     }
 
     /** @return the parameters that require gradients, by dotted path */
@@ -200,7 +426,7 @@ public final class PeftModel implements AutoCloseable {
     }
 
     /**
-     * The adapter's tensors as HF PEFT saves them ({@code get_peft_model_state_dict}): every
+     * The active adapter's tensors as HF PEFT saves them ({@code get_peft_model_state_dict}): every
      * parameter of the adapter (what the method created, the {@code modules_to_save} copies, base
      * parameters it left trainable), keyed by
      * {@link AdapterKeys#toCheckpointKey(String, String, java.util.function.Predicate)}
@@ -223,9 +449,27 @@ public final class PeftModel implements AutoCloseable {
      * @return fp32 host tensors in model order
      */
     public Map<String, HostTensor> adapterWeights(boolean promptEncoderParameters) {
+        return adapterWeights(adapters.current().name(), promptEncoderParameters);
+    }
+
+    /**
+     * As {@link #adapterWeights(boolean)} for a named adapter (HF's
+     * {@code get_peft_model_state_dict(model, adapter_name=name)}).
+     *
+     * @param name an adapter's name
+     * @param promptEncoderParameters whether to save a prompt encoder's parameters by key
+     * @return fp32 host tensors in model order
+     * @throws IllegalArgumentException if there is no such adapter
+     */
+    public Map<String, HostTensor> adapterWeights(String name, boolean promptEncoderParameters) {
+        AdapterParameterIndex index = adapters.get(name).index();
         Map<String, HostTensor> out = new LinkedHashMap<>();
         if (!promptEncoderParameters) {
-            model.promptEncoders().values().forEach(encoder -> out.put(AdapterKeys.PROMPT_EMBEDDINGS, encoder.promptEmbeddings()));
+            model.promptEncoders().forEach((path, encoder) -> {
+                if (path.endsWith("." + name)) {
+                    out.put(AdapterKeys.PROMPT_EMBEDDINGS, encoder.promptEmbeddings());
+                }
+            });
         }
         Map<String, Parameter> parameters = index.parameters();
         index.checkpointKeys(promptEncoderParameters).forEach((key, path) -> {
@@ -236,14 +480,15 @@ public final class PeftModel implements AutoCloseable {
     }
 
     /**
-     * HF PEFT's {@code save_pretrained(dir)} in HF's format: {@code adapter_config.json} and
-     * {@code adapter_model.safetensors} ({@link #adapterWeights()}) in {@code dir}, or, for an adapter
-     * not named {@code default}, in {@code dir/<adapter name>/}. The adapter folder is written with
-     * {@link AdapterCheckpoint#write} (staging folder, atomic replace): it is replaced as a whole,
-     * and a crash leaves the previous folder or the new one.
+     * HF PEFT's {@code save_pretrained(dir)} in HF's format, for every adapter:
+     * {@code adapter_config.json} and {@code adapter_model.safetensors} ({@link #adapterWeights()})
+     * in {@code dir} for the adapter named {@code default}, in {@code dir/<adapter name>/} for every
+     * other. Each adapter folder is written with {@link AdapterCheckpoint#write} (staging folder,
+     * atomic replace): it is replaced as a whole, and a crash leaves the previous folder or the new
+     * one. {@link PeftRuntime#fromPretrained} and {@link #loadAdapter} read them back.
      *
      * @param dir the output folder
-     * @return the adapter folder written
+     * @return the active adapter's folder
      * @throws IOException if writing fails
      * @throws IllegalStateException if this model was not created through a {@link PeftRuntime}
      */
@@ -257,57 +502,73 @@ public final class PeftModel implements AutoCloseable {
      * @param dir the output folder
      * @param options {@code base_model_name_or_path}, and whether a prompt encoder's raw parameters
      *     are saved (training checkpoints) instead of HF's {@code prompt_embeddings}
-     * @return the adapter folder written
+     * @return the active adapter's folder
      * @throws IOException if writing fails
      * @throws IllegalStateException if this model was not created through a {@link PeftRuntime}
      */
     public Path savePretrained(Path dir, SaveOptions options) throws IOException {
-        if (configs == null) {
-            throw new IllegalStateException("this PeftModel was adapted without a PeftRuntime; create it with "
-                    + "PeftRuntime.getPeftModel to save it");
+        requireRuntime("save it");
+        String current = adapters.current().name();
+        Path currentFolder = null;
+        for (String name : adapters.names()) {
+            Path folder = InjectionContext.DEFAULT_ADAPTER.equals(name) ? dir
+                    : CheckpointPaths.resolveInside(dir, name, "adapter folder");
+            AdapterCheckpoint.write(folder, adapterConfigJson(name, options), adapterWeights(name, options.promptEncoderParameters()),
+                    Map.of("format", "pt"));
+            if (name.equals(current)) {
+                currentFolder = folder;
+            }
         }
-        Path folder = InjectionContext.DEFAULT_ADAPTER.equals(adapterName()) ? dir
-                : CheckpointPaths.resolveInside(dir, adapterName(), "adapter folder");
-        AdapterCheckpoint.write(folder, adapterConfigJson(options), adapterWeights(options.promptEncoderParameters()),
-                Map.of("format", "pt"));
-        return folder;
+        return currentFolder;
     }
 
     /**
-     * The {@code adapter_config.json} that {@link #savePretrained(Path, SaveOptions)} writes: the
-     * config in HF PEFT's keys plus {@code task_type}, {@code base_model_name_or_path},
-     * {@code inference_mode} and our provenance under {@code peft4j}.
+     * The {@code adapter_config.json} that {@link #savePretrained(Path, SaveOptions)} writes for the
+     * active adapter: the config in HF PEFT's keys plus {@code task_type},
+     * {@code base_model_name_or_path}, {@code inference_mode} and our provenance under {@code peft4j}.
      *
      * @param options {@code base_model_name_or_path} and the kind of tensors saved beside it
      * @return pretty-printed JSON
      * @throws IllegalStateException if this model was not created through a {@link PeftRuntime}
      */
     public String adapterConfigJson(SaveOptions options) {
-        if (configs == null) {
-            throw new IllegalStateException("this PeftModel was adapted without a PeftRuntime; create it with "
-                    + "PeftRuntime.getPeftModel to save it");
-        }
-        return AdapterConfigJson.of(configs.mapper(), configs.writeConfig(config()), model.taskType(), options);
+        return adapterConfigJson(adapters.current().name(), options);
     }
 
-    /** @return the adapter's name ({@code default} unless named) */
+    /**
+     * As {@link #adapterConfigJson(SaveOptions)} for a named adapter.
+     *
+     * @param name an adapter's name
+     * @param options {@code base_model_name_or_path} and the kind of tensors saved beside it
+     * @return pretty-printed JSON
+     * @throws IllegalStateException if this model was not created through a {@link PeftRuntime}
+     * @throws IllegalArgumentException if there is no such adapter
+     */
+    public String adapterConfigJson(String name, SaveOptions options) {
+        PeftConfigs configs = requireRuntime("save it").configs();
+        return AdapterConfigJson.of(configs.mapper(), configs.writeConfig(config(name)), model.taskType(), options);
+    }
+
+    /**
+     * @return the active adapter's name ({@code default} unless named; the first active one when
+     *     several are active)
+     * @throws IllegalStateException if every adapter was deleted
+     */
     public String adapterName() {
-        return context.adapterName();
+        return adapters.current().name();
     }
 
-    /** @return the method applied (its {@link PeftMethod#loadCheckpointTensor} places saved tensors) */
-    PeftMethod method() {
-        return method;
+    /** @return the adapters */
+    AdapterSet adapters() {
+        return adapters;
     }
 
-    /** @return the context the method was applied with */
-    InjectionContext context() {
-        return context;
-    }
-
-    /** @return which parameters are the adapter's, and their keys */
-    AdapterParameterIndex index() {
-        return index;
+    private PeftRuntime requireRuntime(String what) {
+        if (adapters.runtime() == null) {
+            throw new IllegalStateException("this PeftModel was adapted without a PeftRuntime; create it with "
+                    + "PeftRuntime.getPeftModel to " + what);
+        }
+        return adapters.runtime();
     }
 
     /** @return the number of trainable scalars */

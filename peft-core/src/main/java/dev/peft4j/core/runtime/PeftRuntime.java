@@ -289,7 +289,7 @@ public final class PeftRuntime {
     public PeftModel getPeftModel(TransformerModel model, PeftConfig config, ConfigOrigin origin, TextEncoder textEncoder,
             String adapterName) {
         CheckpointPaths.requireAdapterName(adapterName);
-        return PeftModel.adapt(model, createMethod(config), new InjectionContext(model, adapterName, origin, textEncoder), configs);
+        return PeftModel.adapt(model, createMethod(config), new InjectionContext(model, adapterName, origin, textEncoder), this);
     }
 
     /**

@@ -56,4 +56,28 @@ public interface PeftMethod {
     default boolean loadCheckpointTensor(InjectionContext context, String key, NDArray value) {
         return false;
     }
+
+    /**
+     * Whether a model adapted by this method can hold further adapters of the same method (HF PEFT's
+     * {@code add_adapter}): {@link #apply} then also works on a model whose targets are already
+     * wrapped by this method's {@link AdapterLayer}s, adding the new adapter to them (HF's
+     * {@code update_layer}), and those layers delete an adapter on request. The default {@code false}
+     * makes the runtime refuse a second adapter naming the method.
+     *
+     * @return {@code false} by default
+     */
+    default boolean supportsMultipleAdapters() {
+        return false;
+    }
+
+    /**
+     * Whether several adapters of this method may compute at once (HF PEFT's
+     * {@code set_adapter([...])} for LoRA); the layers then add every active adapter's contribution
+     * (see {@link AdapterSwitch#isActive}). The default {@code false}: one active adapter.
+     *
+     * @return {@code false} by default
+     */
+    default boolean supportsMultipleActiveAdapters() {
+        return false;
+    }
 }

@@ -4,6 +4,7 @@ import ai.djl.nn.Block;
 import dev.peft4j.core.model.Linear;
 import dev.peft4j.core.model.ModuleTree;
 import dev.peft4j.core.spi.AdaptableModel;
+import dev.peft4j.core.spi.AdapterLayer;
 import dev.peft4j.core.spi.ConfigOrigin;
 import dev.peft4j.core.spi.ModelShape;
 import java.util.ArrayList;
@@ -22,7 +23,10 @@ import java.util.regex.Pattern;
  * rules ({@code check_target_module_exists}): names match a path or its suffix, a regex matches
  * whole paths, {@code all-linear} takes every {@link Linear} but the output head,
  * {@code layers_to_transform} keeps modules inside the given {@code layer.N} indices, and
- * {@code exclude_modules} removes matches.
+ * {@code exclude_modules} removes matches. Modules inside an {@link AdapterLayer} (an earlier
+ * adapter's {@code base_layer}, {@code lora_A.<name>}, {@code modules_to_save.<name>}) are never
+ * candidates; the adapter layer itself is, and counts as linear when it wraps a {@link Linear}
+ * (HF PEFT skips its tuner layers' sub-modules the same way when it adds an adapter).
  */
 public final class TargetResolver {
 
@@ -220,9 +224,17 @@ public final class TargetResolver {
         static Catalog of(AdaptableModel model) {
             Map<String, Block> modules = model.modules();
             ModuleTree tree = new ModuleTree(modules.get(""));
-            List<String> paths = modules.keySet().stream().filter(path -> !path.isEmpty()).toList();
-            return new Catalog(paths, path -> modules.get(path) instanceof Linear, model.defaultTargetModules(), model.numLayers(),
+            List<String> wrappers = modules.entrySet().stream().filter(entry -> entry.getValue() instanceof AdapterLayer)
+                    .map(entry -> entry.getKey() + ".").toList();
+            List<String> paths = modules.keySet().stream()
+                    .filter(path -> !path.isEmpty() && wrappers.stream().noneMatch(path::startsWith)).toList();
+            return new Catalog(paths, path -> isLinear(modules.get(path)), model.defaultTargetModules(), model.numLayers(),
                     wanted -> tree.closest(wanted, 3));
+        }
+
+        /** A Linear, or an adapter layer (a LoRA layer of an earlier adapter) that wraps one. */
+        private static boolean isLinear(Block block) {
+            return block instanceof Linear || (block instanceof AdapterLayer layer && layer.baseLayer() instanceof Linear);
         }
 
         static Catalog of(ModelShape shape) {

@@ -76,7 +76,14 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>every {@link #roundTripConfigs()} config survives {@code savePretrained} -> {@code fromPretrained}
  *       into a fresh base with bit-equal logits, for inference (nothing trainable) and for training
  *       (the adapter trainable), in HF's format and with a prompt encoder's raw parameters, and a
- *       named adapter round-trips through its sub-folder.</li>
+ *       named adapter round-trips through its sub-folder;</li>
+ *   <li>a second adapter ({@code addAdapter}) is refused naming the method when
+ *       {@link dev.peft4j.core.spi.PeftMethod#supportsMultipleAdapters()} is false; otherwise it is
+ *       inactive and frozen until activated, then alone trainable, and deleting it restores the
+ *       model's parameters;</li>
+ *   <li>{@code merge()} keeps the logits (within 1e-5), {@code unmerge()} restores them exactly and
+ *       {@code mergeAndUnload()} leaves no adapter block, or, for a method without mergeable layers,
+ *       both are refused naming the method and nothing changes.</li>
  * </ul>
  * One instance serves all tests of a subclass ({@link TestInstance.Lifecycle#PER_CLASS}).
  */
@@ -417,6 +424,62 @@ public abstract class PeftMethodContractTest {
                 assertThat(logits(loaded, SENTENCES)).containsExactly(expected);
                 assertThat(loaded.adapterName()).isEqualTo("sentiment");
             }
+        }
+    }
+
+    @Test
+    void aSecondAdapterIsSupportedOrRefusedNamingTheMethod() {
+        PeftRuntime runtime = PeftRuntime.of(List.of(provider()));
+        try (PeftModel peft = runtime.getPeftModel(TinyBert.create(manager, TaskType.SEQ_CLS), tinyConfig(), ConfigOrigin.USER)) {
+            ContractSupport.perturbTrainable(peft, 31, 0.05);
+            float[] first = logits(peft, SENTENCES);
+            var parametersBefore = Parameters.byName(peft.baseModel().root()).keySet();
+            if (!runtime.createMethod(tinyConfig()).supportsMultipleAdapters()) {
+                assertThatThrownBy(() -> peft.addAdapter("second", tinyConfig())).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage("peft_type " + provider().peftType() + " holds one adapter per model; cannot add adapter 'second'"
+                                + " beside [default] (delete it first, or adapt another copy of the base model)");
+                assertThat(peft.adapterNames()).containsExactly("default");
+                assertThat(Parameters.byName(peft.baseModel().root()).keySet()).isEqualTo(parametersBefore);
+                assertThat(logits(peft, SENTENCES)).containsExactly(first);
+                return;
+            }
+            peft.addAdapter("second", tinyConfig());
+            assertThat(peft.adapterNames()).containsExactly("default", "second");
+            assertThat(logits(peft, SENTENCES)).as("an inactive adapter does not compute").containsExactly(first);
+            peft.setActiveAdapter("second");
+            assertThat(peft.trainableParameters().keySet()).allMatch(path -> path.matches("(.*\\.)?second(\\..*)?"));
+            assertThat(peft.trainableParameterCount()).isEqualTo(tinyTrainableParameters());
+            peft.setActiveAdapter("default");
+            assertThat(logits(peft, SENTENCES)).containsExactly(first);
+            peft.deleteAdapter("second");
+            assertThat(Parameters.byName(peft.baseModel().root()).keySet()).isEqualTo(parametersBefore);
+            assertThat(peft.trainableParameterCount()).isEqualTo(tinyTrainableParameters());
+        }
+    }
+
+    @Test
+    void mergeKeepsTheLogitsOrIsRefusedNamingTheMethod() {
+        try (PeftModel peft = tinyAdapted()) {
+            ContractSupport.perturbTrainable(peft, 37, 0.05);
+            float[] expected = logits(peft, SENTENCES);
+            try {
+                peft.merge();
+            } catch (IllegalArgumentException refused) {
+                assertThat(refused).hasMessageStartingWith("adapter 'default' (peft_type " + provider().peftType() + ") cannot be merged: ")
+                        .hasMessageEndingWith("; only LoRA and DoRA adapters merge");
+                assertThat(peft.mergedAdapters()).isEmpty();
+                assertThat(logits(peft, SENTENCES)).containsExactly(expected);
+                assertThatThrownBy(peft::mergeAndUnload).isInstanceOf(IllegalArgumentException.class);
+                assertThat(logits(peft, SENTENCES)).containsExactly(expected);
+                return;
+            }
+            assertThat(peft.mergedAdapters()).containsExactly("default");
+            assertThat(maxAbsDifference(logits(peft, SENTENCES), expected)).isLessThan(1e-5);
+            peft.unmerge();
+            assertThat(logits(peft, SENTENCES)).containsExactly(expected);
+            TransformerModel plain = peft.mergeAndUnload();
+            assertThat(plain.modules().values()).noneMatch(block -> block instanceof dev.peft4j.core.spi.AdapterLayer);
+            assertThat(maxAbsDifference(logits(inputs -> plain.forward(inputs, false), SENTENCES), expected)).isLessThan(1e-5);
         }
     }
 }
