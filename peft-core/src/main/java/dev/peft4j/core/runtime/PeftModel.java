@@ -13,6 +13,7 @@ import dev.peft4j.core.model.PromptEncoder;
 import dev.peft4j.core.model.Parameters;
 import dev.peft4j.core.model.TaskType;
 import dev.peft4j.core.model.TransformerModel;
+import dev.peft4j.core.spi.AdapterCombination;
 import dev.peft4j.core.spi.ConfigOrigin;
 import dev.peft4j.core.spi.InjectionContext;
 import dev.peft4j.core.spi.PeftConfig;
@@ -556,6 +557,45 @@ public final class PeftModel implements AutoCloseable {
      */
     public String adapterName() {
         return adapters.current().name();
+    }
+
+    /**
+     * HF PEFT's {@code add_weighted_adapter(adapters, weights, adapter_name, combination_type)} with the
+     * method's default SVD rank and no clamping; see {@link #addWeightedAdapter(List, List, AdapterCombination)}.
+     *
+     * @param adapters the source adapters' names
+     * @param weights one weight per source
+     * @param name the new adapter's name
+     * @param combination LoRA: {@code linear}, {@code cat} or {@code svd}
+     * @throws IllegalArgumentException as {@link #addWeightedAdapter(List, List, AdapterCombination)}
+     * @throws IOException if the combined adapter cannot be staged
+     */
+    public void addWeightedAdapter(List<String> adapters, List<Double> weights, String name, String combination)
+            throws IOException {
+        addWeightedAdapter(adapters, weights, AdapterCombination.of(name, combination));
+    }
+
+    /**
+     * Adds a new adapter that combines existing ones (HF PEFT's {@code add_weighted_adapter}). For LoRA
+     * ({@code dev.peft4j.lora.LoraWeightedCombination}): {@code linear} (same rank; A and B combined
+     * separately with square-root weights, so the result is not the weighted sum of the updates),
+     * {@code cat} (ranks add; the update is exactly {@code sum_i w_i * s_i * B_i A_i}) and {@code svd}
+     * (that sum truncated to {@code svd_rank}); sources with different {@code target_modules} combine
+     * over the union of targets, and each source's scaling (rsLoRA or plain) is folded into the factors
+     * ({@code lora_alpha = r}). The new adapter is inactive, like {@link #addAdapter}, and trainable
+     * once activated; it saves and loads like any adapter.
+     *
+     * @param adapters the source adapters' names, at least one
+     * @param weights one finite weight per source
+     * @param combination the new adapter's name, {@code combination_type}, {@code svd_rank}, {@code svd_clamp}
+     * @throws IllegalArgumentException if the lists differ in length, a source is unknown, the name
+     *     exists or is not allowed, or the method cannot combine these adapters (naming why)
+     * @throws IOException if the combined adapter cannot be staged in a temporary folder
+     * @throws IllegalStateException if this model was not created through a {@link PeftRuntime}
+     */
+    public void addWeightedAdapter(List<String> adapters, List<Double> weights, AdapterCombination combination)
+            throws IOException {
+        WeightedAdapterBuilder.add(this, requireRuntime("combine adapters"), adapters, weights, combination);
     }
 
     /** @return the adapters */
