@@ -24,6 +24,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import dev.peft4j.core.io.hf.TransformerModelDirectory;
+import dev.peft4j.core.io.AtomicDirectory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -211,7 +215,7 @@ class LoraMergeTest {
     }
 
     @Test
-    void mergeAndUnloadReturnsAPlainModelWithTheMergedLogits() {
+    void mergeAndUnloadReturnsAPlainModelWithTheMergedLogits() throws IOException {
         try (PeftModel peft = twoAdapters(TaskType.SEQ_CLS)) {
             peft.setActiveAdapter("b");
             float[] expected = run(peft);
@@ -227,6 +231,15 @@ class LoraMergeTest {
             System.out.printf("MiniLM SEQ_CLS, DoRA b: max |unloaded logits - adapter logits| = %.2e%n", difference);
             assertThat(difference).isLessThan(1e-4);
             assertThat(peft.adapterNames()).isEmpty();
+            Path saved = Files.createTempDirectory("peft4j-unloaded-");
+            try (NDManager scope = NDManager.newBaseManager()) {
+                TransformerModelDirectory.save(plain, saved.resolve("model"), null);
+                try (TransformerModel reloaded = TransformerModelDirectory.load(saved.resolve("model"), scope)) {
+                    assertThat(run(reloaded)).isEqualTo(run(plain));
+                }
+            } finally {
+                AtomicDirectory.deleteTree(saved);
+            }
         }
     }
 }
