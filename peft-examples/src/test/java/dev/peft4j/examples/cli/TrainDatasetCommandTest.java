@@ -22,7 +22,7 @@ class TrainDatasetCommandTest {
                 "--max-train-samples", "32", "--max-eval-samples", "16", "--no-progress", "--output", output.toString());
         assertThat(run.status()).as(run.err()).isZero();
         // 250 mails, stratified 80/20: 200 train / 50 held-out, limited to 32 / 16
-        assertThat(run.out()).contains("lora on all-MiniLM-L6-v2 (spam): 32 train / 16 held-out sentences");
+        assertThat(run.out()).contains("lora on all-minilm-l6-v2 (spam): 32 train / 16 held-out sentences");
         JsonNode provenance = new ObjectMapper().readTree(output.resolve("adapter_config.json").toFile()).get("peft4j");
         assertThat(provenance.get("dataset").asText()).isEqualTo("spam");
         assertThat(provenance.get("label_names").toString()).isEqualTo("[\"spam\",\"legitimate\"]");
