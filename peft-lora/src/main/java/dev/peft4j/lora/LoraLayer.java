@@ -15,6 +15,7 @@ import dev.peft4j.core.model.ModuleDict;
 import dev.peft4j.core.model.ScalarOps;
 import dev.peft4j.core.spi.AdapterSwitch;
 import dev.peft4j.core.spi.MergeableLayer;
+import dev.peft4j.core.spi.RowAdapters;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +40,8 @@ import java.util.Map;
  * {@code lora_alpha}, scaling, dropout and DoRA magnitude. Which of them compute is asked of the
  * model's {@link AdapterSwitch} ({@link AdapterSwitch#isActive}) on every forward pass; the layer
  * keeps no active state of its own. One adapter's contribution is computed by one method
- * ({@code adapterTerm}), so a per-row routing can weight each term by a row mask later.
+ * ({@code adapterTerm}). In a mixed-adapter batch ({@link AdapterSwitch#rowAdapters()}) each group
+ * of rows gets its own adapter's term instead, see {@link LoraMixedBatch}.
  *
  * <p>Input {@code (..., in)}, output {@code (..., out)}: {@code base(x) + sum over active, unmerged
  * adapters of B(A(dropout(x))) * scaling}, {@code scaling = alpha / r}, or {@code alpha / sqrt(r)}
@@ -168,6 +170,11 @@ public final class LoraLayer extends ModuleBlock implements MergeableLayer {
             throw new IllegalArgumentException("LoRA layer holds no adapter '" + adapterName + "'; adapters: " + adapterNames());
         }
         return update;
+    }
+
+    /** @return the adapter's update, or {@code null} if this layer holds none of that name */
+    LoraUpdate updateOrNull(String adapterName) {
+        return updates.get(adapterName);
     }
 
     /** The adapter single-adapter callers mean: the first one added. */
@@ -336,6 +343,10 @@ public final class LoraLayer extends ModuleBlock implements MergeableLayer {
             return base.forward(store, inputs, training, params);
         }
         NDArray result = base.forward(store, inputs, training, params).singletonOrThrow();
+        RowAdapters rows = adapterSwitch.rowAdapters();
+        if (rows != null) {
+            return new NDList(LoraMixedBatch.addTerms(this, store, inputs.singletonOrThrow(), result, rows, training, params));
+        }
         for (LoraUpdate update : updates.values()) {
             if (adapterSwitch.isActive(update.name()) && !mergedWeights.contains(update.name())) {
                 result = result.add(adapterTerm(store, update, inputs, result, training, params));

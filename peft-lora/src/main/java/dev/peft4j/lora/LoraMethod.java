@@ -110,6 +110,24 @@ public final class LoraMethod implements PeftMethod {
         return true;
     }
 
+    /**
+     * LoRA and rsLoRA adapters serve mixed-adapter batches ({@link LoraLayer} routes row groups, HF's
+     * {@code _mixed_batch_forward}); DoRA is refused, as HF PEFT's {@code _check_forward_args}
+     * ("Cannot pass `adapter_names` when DoRA is enabled").
+     */
+    @Override
+    public boolean routesMixedBatches() {
+        return true;
+    }
+
+    @Override
+    public java.util.Optional<String> mixedBatchRefusal() {
+        return config.useDora()
+                ? java.util.Optional.of("it uses DoRA (use_dora: true), which HF PEFT refuses in mixed-adapter batches too;"
+                        + " serve it with setActiveAdapter")
+                : java.util.Optional.empty();
+    }
+
     private String describeTargets(AdaptableModel model) {
         return config.targetModules() == null ? model.defaultTargetModules() + " (the architecture's defaults)"
                 : String.valueOf(config.targetModules());

@@ -162,6 +162,8 @@ class LoraMultiAdapterTest {
                         .hasMessage("adapter name '" + bad + "' is not allowed; use letters, digits, '_' and '-' (it names a"
                                 + " sub-folder of the output folder and a module path segment)");
             }
+            assertThatThrownBy(() -> peft.addAdapter("__base__", FIRST)).hasMessage("adapter name '__base__' is reserved:"
+                    + " in mixed-adapter batches it marks the rows that use the base model; choose another name");
             for (String reserved : new String[] {"weight", "bias", "lora_A", "lora_B", "base_layer", "modules_to_save"}) {
                 assertThatThrownBy(() -> peft.addAdapter(reserved, FIRST)).isInstanceOf(IllegalArgumentException.class)
                         .hasMessageStartingWith("adapter name '" + reserved + "' is reserved: it is a module or parameter name segment"

@@ -1,5 +1,6 @@
 package dev.peft4j.core.io;
 
+import dev.peft4j.core.spi.RowAdapters;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,6 +47,10 @@ public final class CheckpointPaths {
             throw new IllegalArgumentException("adapter name '" + adapterName + "' is reserved: it is a module or parameter"
                     + " name segment (" + String.join(", ", RESERVED_ADAPTER_NAMES) + ") and would make parameter paths"
                     + " ambiguous; choose another name");
+        }
+        if (RowAdapters.BASE.equals(adapterName)) {
+            throw new IllegalArgumentException("adapter name '__base__' is reserved: in mixed-adapter batches it marks"
+                    + " the rows that use the base model; choose another name");
         }
         return adapterName;
     }

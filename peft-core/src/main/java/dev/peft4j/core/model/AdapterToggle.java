@@ -1,6 +1,7 @@
 package dev.peft4j.core.model;
 
 import dev.peft4j.core.spi.AdapterSwitch;
+import dev.peft4j.core.spi.RowAdapters;
 import java.util.List;
 
 /**
@@ -8,13 +9,15 @@ import java.util.List;
  * {@link #setActiveAdapters}, HF PEFT's {@code set_adapter}), turned off as a whole by nested
  * {@link #disable()} scopes: adapters apply again only when every scope has closed, also when a
  * scope's body threw. Until active adapters are set every adapter counts as active (a model adapted
- * by one method without a {@code PeftModel}). Not thread-safe for changes: one model is driven by
- * one thread; the active list is published as one immutable list.
+ * by one method without a {@code PeftModel}). Not thread-safe for changes: {@code PeftModel}
+ * serialises them against running forward passes; the active list is published as one immutable
+ * list. The per-row routing of a mixed-adapter batch ({@link #routeRows}) is held per thread.
  */
 public final class AdapterToggle implements AdapterSwitch {
 
     private int disabledDepth;
     private volatile List<String> active;
+    private final ThreadLocal<RowAdapters> rows = new ThreadLocal<>();
 
     @Override
     public boolean adaptersEnabled() {
@@ -31,6 +34,28 @@ public final class AdapterToggle implements AdapterSwitch {
     public List<String> activeAdapters() {
         List<String> names = active;
         return names == null ? List.of() : names;
+    }
+
+    @Override
+    public RowAdapters rowAdapters() {
+        return rows.get();
+    }
+
+    /**
+     * Routes the rows of the forward passes the calling thread runs until the returned scope
+     * closes (use try-with-resources on the same thread); other threads are not affected.
+     *
+     * @param rowAdapters each row's adapter
+     * @return the scope; closing it twice has no further effect
+     * @throws IllegalStateException if this thread already routes rows (scopes do not nest)
+     */
+    public RowScope routeRows(RowAdapters rowAdapters) {
+        if (rows.get() != null) {
+            throw new IllegalStateException("this thread already runs a mixed-adapter batch " + rows.get().names()
+                    + "; mixed-adapter forward passes do not nest");
+        }
+        rows.set(rowAdapters);
+        return new RowScope();
     }
 
     /**
@@ -63,6 +88,21 @@ public final class AdapterToggle implements AdapterSwitch {
             if (!closed) {
                 closed = true;
                 disabledDepth--;
+            }
+        }
+    }
+
+    /** A row-routing scope of one thread; {@link #close()} ends the routing. */
+    public final class RowScope implements AutoCloseable {
+        private boolean closed;
+
+        private RowScope() {}
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                rows.remove();
             }
         }
     }

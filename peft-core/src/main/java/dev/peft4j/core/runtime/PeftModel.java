@@ -37,6 +37,15 @@ import java.util.Map;
  * <p>Adapting freezes every base parameter (except for full fine-tuning), lets the method inject
  * its blocks, then wraps {@code modules_to_save} (plus {@code classifier} for
  * {@link TaskType#SEQ_CLS}, as HF PEFT does) in trainable copies.
+ *
+ * <p>Serving: {@link #forward(NDList, List)} runs a batch whose rows use different adapters (or the
+ * base model), HF PEFT's {@code adapter_names}. Thread safety: forward passes may run on any number
+ * of threads at once (they share a read lock, {@link AdapterLock}; a mixed batch's row routing is
+ * per thread). Adapter management ({@link #addAdapter}, {@link #loadAdapter},
+ * {@link #setActiveAdapter}, {@link #setActiveAdapters}, {@link #deleteAdapter}, {@link #close})
+ * is exclusive: it waits for the running forward passes and holds new ones until it is done, so a
+ * forward pass never sees half a change. Not covered: {@link #disableAdapter()} (model-wide, see
+ * there), and training while serving (the optimizer updates parameters in place).
  */
 public final class PeftModel implements AutoCloseable {
 
@@ -46,6 +55,7 @@ public final class PeftModel implements AutoCloseable {
     private final TransformerModel model;
     private final AdapterSet adapters;
     private final AdapterMerging merging;
+    private final AdapterLock lock = new AdapterLock();
 
     private PeftModel(TransformerModel model, AdapterSet adapters) {
         this.model = model;
@@ -117,7 +127,48 @@ public final class PeftModel implements AutoCloseable {
      * @return hidden states {@code (batch, seq, hidden)} or logits {@code (batch, num_labels)}
      */
     public NDList forward(NDList inputs, boolean training) {
-        return model.forward(inputs, training);
+        return lock.read(() -> model.forward(inputs, training));
+    }
+
+    /**
+     * Runs a mixed-adapter batch for inference, HF PEFT's {@code model(**batch, adapter_names=[...])}:
+     * row {@code i} computes with adapter {@code adapterNames.get(i)} alone, or with the base model
+     * for {@code "__base__"} ({@link dev.peft4j.core.spi.RowAdapters#BASE}), all in one forward pass.
+     * Every LoRA layer groups the rows by adapter and adds each group its adapter's term (HF's
+     * {@code _mixed_batch_forward}); each {@code modules_to_save} wrapper (the {@code SEQ_CLS}
+     * classifier) routes each row to its adapter's copy. Which adapters are active does not matter;
+     * each row equals running it alone with its adapter active (within 1e-5, fp32). The routing is
+     * held per thread for this call only, so any number of threads may run mixed batches at once.
+     * Every adapter's head has the model's {@code num_labels} ({@link #addAdapter} and
+     * {@link #loadAdapter} refuse others), so one logits tensor holds every row. Runs without
+     * recording gradients. While {@link #disableAdapter()} is open every row computes the base model, as HF.
+     *
+     * @param inputs {@code input_ids}, {@code attention_mask} (optionally {@code token_type_ids}),
+     *     each {@code (batch, seq)} int64
+     * @param adapterNames one adapter name or {@code "__base__"} per row ({@code batch} names)
+     * @return hidden states {@code (batch, seq, hidden)} or logits {@code (batch, num_labels)}
+     * @throws IllegalArgumentException if the number of names differs from the number of rows, a
+     *     name is unknown ({@code unknown adapter 'x' in adapter_names; adapters: [a, b], or __base__
+     *     for the base model}), the method's layers do not route rows (every method but LoRA: the
+     *     message names the {@code peft_type}), or a named adapter uses DoRA (HF PEFT refuses it too)
+     * @throws IllegalStateException while adapters are merged into the base weights (HF refuses too)
+     */
+    public NDList forward(NDList inputs, List<String> adapterNames) {
+        return forward(inputs, adapterNames, false);
+    }
+
+    /**
+     * As {@link #forward(NDList, List)}, refusing training mode as HF PEFT does.
+     *
+     * @param inputs as {@link #forward(NDList, List)}
+     * @param adapterNames as {@link #forward(NDList, List)}
+     * @param training must be {@code false}
+     * @return as {@link #forward(NDList, List)}
+     * @throws IllegalArgumentException if {@code training} ({@code adapter_names cannot be used in
+     *     training mode; ...}), and as {@link #forward(NDList, List)}
+     */
+    public NDList forward(NDList inputs, List<String> adapterNames, boolean training) {
+        return lock.read(() -> MixedBatchForward.run(model, adapters, inputs, adapterNames, training));
     }
 
     /**
@@ -129,7 +180,7 @@ public final class PeftModel implements AutoCloseable {
      * @return as {@link #forward(NDList, boolean)}
      */
     public NDList forward(NDList inputs, DropoutSeed seed) {
-        return model.forward(inputs, seed);
+        return lock.read(() -> model.forward(inputs, seed));
     }
 
     /**
@@ -142,17 +193,27 @@ public final class PeftModel implements AutoCloseable {
      * @return {@code (batch, hidden)} fp32
      */
     public NDArray pooledEmbeddings(NDList inputs) {
-        return model.pooledEmbeddings(inputs);
+        return lock.read(() -> model.pooledEmbeddings(inputs));
     }
 
     /**
      * Disables every adapter (all of them, active or not) until the scope closes; nested scopes and
      * exceptions are safe:
      * <pre>{@code try (var base = peftModel.disableAdapter()) { ... } }</pre>
+     * The scope is model-wide, as HF's {@code disable_adapter()}: forward passes on every thread
+     * compute the base model while it is open. Do not open it while other threads serve requests;
+     * for base-model rows in a served batch pass {@code "__base__"} to {@link #forward(NDList, List)}.
+     * Merged adapters are unmerged first, under the exclusive lock (HF unmerges inside the disabled
+     * forward pass; doing it here keeps forward passes from writing base weights), and stay unmerged.
      *
      * @return the scope to close
      */
     public AdapterToggle.Scope disableAdapter() {
+        lock.write(() -> {
+            if (!merging.mergedAdapters().isEmpty()) {
+                merging.unmerge();
+            }
+        });
         return model.adapterToggle().disable();
     }
 
@@ -210,7 +271,8 @@ public final class PeftModel implements AutoCloseable {
             throw new IllegalArgumentException("num_labels must be >= 2, got " + numLabels);
         }
         TextEncoder textEncoder = adapters.all().isEmpty() ? null : adapters.all().getFirst().context().textEncoder();
-        adapters.add(runtime.createMethod(config), new InjectionContext(model, name, ConfigOrigin.USER, textEncoder), true, numLabels);
+        lock.write(() -> adapters.add(runtime.createMethod(config), new InjectionContext(model, name, ConfigOrigin.USER, textEncoder),
+                true, numLabels));
     }
 
     /**
@@ -243,7 +305,7 @@ public final class PeftModel implements AutoCloseable {
     public void loadAdapter(Path dir, String name, boolean isTrainable) throws IOException {
         PeftRuntime runtime = requireRuntime("load an adapter");
         CheckpointPaths.requireAdapterName(name);
-        AdapterLoader.loadInto(runtime, this, dir, name, isTrainable);
+        lock.writeIo(() -> AdapterLoader.loadInto(runtime, this, dir, name, isTrainable));
     }
 
     /**
@@ -257,7 +319,7 @@ public final class PeftModel implements AutoCloseable {
      * @throws IllegalArgumentException {@code no adapter 'x'; adapters: [default, b]}
      */
     public void setActiveAdapter(String name) {
-        adapters.setActive(List.of(name));
+        lock.write(() -> adapters.setActive(List.of(name)));
     }
 
     /**
@@ -271,7 +333,7 @@ public final class PeftModel implements AutoCloseable {
      *     module (e.g. the {@code SEQ_CLS} classifier: HF PEFT refuses that too)
      */
     public void setActiveAdapters(List<String> names) {
-        adapters.setActive(names);
+        lock.write(() -> adapters.setActive(names));
     }
 
     /**
@@ -287,7 +349,7 @@ public final class PeftModel implements AutoCloseable {
      *     full fine-tuning or prompt learning adapter
      */
     public void deleteAdapter(String name) {
-        adapters.delete(name);
+        lock.write(() -> adapters.delete(name));
     }
 
     /**
@@ -335,7 +397,7 @@ public final class PeftModel implements AutoCloseable {
      *     infinite values; the base weights are unchanged}
      */
     public void merge(List<String> names, boolean safeMerge) {
-        merging.merge(names, safeMerge);
+        lock.write(() -> merging.merge(names, safeMerge));
     }
 
     /**
@@ -349,12 +411,12 @@ public final class PeftModel implements AutoCloseable {
 
     /** Takes every merged adapter out of the base weights, restoring them exactly (HF's {@code unmerge_adapter()}). */
     public void unmerge() {
-        merging.unmerge();
+        lock.write(merging::unmerge);
     }
 
     /** @return the adapters folded into the base weights, in merge order (HF's {@code merged_adapters}) */
     public List<String> mergedAdapters() {
-        return merging.mergedAdapters();
+        return lock.read(merging::mergedAdapters);
     }
 
     /**
@@ -380,7 +442,7 @@ public final class PeftModel implements AutoCloseable {
      * @throws IllegalStateException with {@code safeMerge}, as {@link #merge(List, boolean)}; nothing changed
      */
     public TransformerModel mergeAndUnload(boolean safeMerge) {
-        return merging.mergeAndUnload(safeMerge);
+        return lock.exclusive(() -> merging.mergeAndUnload(safeMerge));
     }
 
     /** @return every adapter's name, in the order they were added (HF's {@code peft_config.keys()}) */
@@ -463,6 +525,10 @@ public final class PeftModel implements AutoCloseable {
      * @throws IllegalArgumentException if there is no such adapter
      */
     public Map<String, HostTensor> adapterWeights(String name, boolean promptEncoderParameters) {
+        return lock.read(() -> readAdapterWeights(name, promptEncoderParameters));
+    }
+
+    private Map<String, HostTensor> readAdapterWeights(String name, boolean promptEncoderParameters) {
         AdapterParameterIndex index = adapters.get(name).index();
         Map<String, HostTensor> out = new LinkedHashMap<>();
         if (!promptEncoderParameters) {
@@ -595,7 +661,8 @@ public final class PeftModel implements AutoCloseable {
      */
     public void addWeightedAdapter(List<String> adapters, List<Double> weights, AdapterCombination combination)
             throws IOException {
-        WeightedAdapterBuilder.add(this, requireRuntime("combine adapters"), adapters, weights, combination);
+        PeftRuntime runtime = requireRuntime("combine adapters");
+        lock.writeIo(() -> WeightedAdapterBuilder.add(this, runtime, adapters, weights, combination));
     }
 
     /** @return the adapters */
@@ -636,6 +703,6 @@ public final class PeftModel implements AutoCloseable {
 
     @Override
     public void close() {
-        model.close();
+        lock.write(model::close);
     }
 }

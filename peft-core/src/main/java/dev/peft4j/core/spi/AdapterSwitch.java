@@ -10,8 +10,8 @@ import java.util.List;
  * {@code true} (HF PEFT's {@code active_adapters}).
  *
  * <p>This switch is the one place that holds the active adapters; layers never keep their own
- * copy, so routing that picks adapters per batch row can later be added here (as further default
- * methods) without touching the layers' state.
+ * copy; the per-row routing of a mixed-adapter batch ({@link #rowAdapters()}) lives here too, per
+ * thread, never in the layers' fields.
  */
 public interface AdapterSwitch {
 
@@ -38,5 +38,21 @@ public interface AdapterSwitch {
      */
     default List<String> activeAdapters() {
         return List.of();
+    }
+
+    /**
+     * The adapter of each batch row for the forward pass the calling thread is running, or
+     * {@code null} when the whole batch uses the active adapters. While set, a layer adds to each
+     * group of rows the term of that rows' adapter (ignoring which adapters are active; rows of
+     * {@link RowAdapters#BASE} get none), HF PEFT's {@code _mixed_batch_forward}. The routing is
+     * per thread, set for the duration of one forward pass ({@code PeftModel.forward(batch,
+     * adapterNames)}), so concurrent forward passes never see each other's rows. While adapters are
+     * disabled ({@link #adaptersEnabled()} off) the base model computes for every row, as HF.
+     * The default, for switches without routing: {@code null}.
+     *
+     * @return the rows' adapters, or {@code null}
+     */
+    default RowAdapters rowAdapters() {
+        return null;
     }
 }

@@ -80,4 +80,27 @@ public interface PeftMethod {
     default boolean supportsMultipleActiveAdapters() {
         return false;
     }
+
+    /**
+     * Whether this method's layers serve mixed-adapter batches ({@code PeftModel.forward(batch,
+     * adapterNames)}, HF PEFT's {@code adapter_names}): they add to each group of rows the term of
+     * that rows' adapter, as {@link AdapterSwitch#rowAdapters()} says, and nothing to rows of
+     * {@link RowAdapters#BASE}. The default {@code false} makes the runtime refuse such batches naming
+     * the method (HF PEFT supports {@code adapter_names} for the LoRA family, not prompt learning).
+     *
+     * @return {@code false} by default
+     */
+    default boolean routesMixedBatches() {
+        return false;
+    }
+
+    /**
+     * For a method that {@link #routesMixedBatches()}: why this adapter (this config) still cannot
+     * serve rows of a mixed-adapter batch, or empty if it can (LoRA: DoRA adapters are refused, as HF).
+     *
+     * @return the reason, completing "adapter 'x' cannot serve rows of a mixed-adapter batch: ..."
+     */
+    default java.util.Optional<String> mixedBatchRefusal() {
+        return java.util.Optional.empty();
+    }
 }

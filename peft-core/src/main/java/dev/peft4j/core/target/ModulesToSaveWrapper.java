@@ -8,8 +8,10 @@ import ai.djl.util.PairList;
 import dev.peft4j.core.model.CopyableBlock;
 import dev.peft4j.core.model.ModuleBlock;
 import dev.peft4j.core.model.ModuleDict;
+import dev.peft4j.core.model.RowGroups;
 import dev.peft4j.core.spi.AdapterLayer;
 import dev.peft4j.core.spi.AdapterSwitch;
+import dev.peft4j.core.spi.RowAdapters;
 import java.util.List;
 
 /**
@@ -21,6 +23,11 @@ import java.util.List;
  *
  * <p>HF PEFT refuses two active adapters that both own a copy of the same module; the runtime
  * ({@code PeftModel.setActiveAdapters}) enforces that, so "first active" is the only one.
+ *
+ * <p>In a mixed-adapter batch ({@link AdapterSwitch#rowAdapters()}) each row goes to its adapter's
+ * copy, rows of {@link RowAdapters#BASE} (and of an adapter without a copy here) to the original,
+ * as HF's {@code ModulesToSaveWrapper._mixed_batch_forward}; copies whose outputs differ in shape
+ * are refused ({@link RowGroups#apply}).
  */
 public final class ModulesToSaveWrapper extends ModuleBlock implements AdapterLayer {
 
@@ -121,6 +128,11 @@ public final class ModulesToSaveWrapper extends ModuleBlock implements AdapterLa
 
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+        RowAdapters rows = adapterSwitch.rowAdapters();
+        if (adapterSwitch.adaptersEnabled() && rows != null) {
+            return new NDList(RowGroups.apply(inputs.singletonOrThrow(), rows,
+                    (name, subBatch) -> copyFor(name).forward(store, new NDList(subBatch), training, params).singletonOrThrow()));
+        }
         return inUse().forward(store, inputs, training, params);
     }
 
@@ -134,6 +146,11 @@ public final class ModulesToSaveWrapper extends ModuleBlock implements AdapterLa
             }
         }
         return original();
+    }
+
+    /** The block that computes rows of {@code name} in a mixed-adapter batch: its copy, else the original. */
+    private Block copyFor(String name) {
+        return copies().childNames().contains(name) ? copies().child(name) : original();
     }
 
     /** The output shapes of the block the forward pass runs now (copies may differ, e.g. in labels). */

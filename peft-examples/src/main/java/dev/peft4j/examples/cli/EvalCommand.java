@@ -10,7 +10,7 @@ import dev.peft4j.core.train.Evaluation;
 import dev.peft4j.core.train.Evaluator;
 import dev.peft4j.core.train.TrainingExample;
 import dev.peft4j.examples.data.DatasetSplit;
-import dev.peft4j.examples.data.RottenTomatoes;
+import dev.peft4j.examples.data.PatternDataset;
 import dev.peft4j.examples.data.StratifiedSplit;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code peft eval --adapter DIR}: the held-out accuracy, macro-F1 and loss of a saved adapter on
  * the split {@code peft train} evaluates on (the 800 Rotten Tomatoes sentences of the stratified
- * 80/20 split, seed 0).
+ * 80/20 split, seed 0; or the held-out part of the dataset the adapter's config records, see
+ * {@link AdapterLabels}).
  */
 @Command(name = "eval", description = "Held-out accuracy of a saved adapter on the Rotten Tomatoes split of 'peft train'.")
 final class EvalCommand implements Callable<Integer> {
@@ -57,11 +58,13 @@ final class EvalCommand implements Callable<Integer> {
         }
         BundledModel base = BundledModel.byName(modelName);
         SavedAdapter saved = SavedAdapter.open(PeftRuntime.discover(), adapter);
-        if (saved.numLabels() != RottenTomatoes.labelNames().size()) {
-            throw new IllegalArgumentException(adapter + ": the saved head has " + saved.numLabels() + " classes, the Rotten Tomatoes"
-                    + " split has " + RottenTomatoes.labelNames().size() + " " + RottenTomatoes.labelNames());
+        PatternDataset dataset = saved.dataset();
+        if (saved.numLabels() != dataset.labelNames().size()) {
+            throw new IllegalArgumentException(adapter + ": the saved head has " + saved.numLabels() + " classes, the "
+                    + (dataset == PatternDataset.POLARITY ? "Rotten Tomatoes" : dataset.cliName())
+                    + " split has " + dataset.labelNames().size() + " " + dataset.labelNames());
         }
-        DatasetSplit split = StratifiedSplit.split(RottenTomatoes.load(), TrainingRun.TEST_FRACTION, TrainingRun.SPLIT_SEED);
+        DatasetSplit split = StratifiedSplit.split(dataset.load(), TrainingRun.TEST_FRACTION, TrainingRun.SPLIT_SEED);
         List<TrainingExample> test = split.test().stream()
                 .limit(maxEvalSamples == null ? Long.MAX_VALUE : maxEvalSamples)
                 .map(row -> new TrainingExample(row.text(), row.label())).toList();

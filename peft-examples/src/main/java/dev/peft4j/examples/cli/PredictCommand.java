@@ -8,7 +8,6 @@ import dev.peft4j.core.model.SentenceTokenizer;
 import dev.peft4j.core.runtime.PeftModel;
 import dev.peft4j.core.runtime.PeftRuntime;
 import dev.peft4j.core.train.Autograd;
-import dev.peft4j.examples.data.RottenTomatoes;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -48,8 +47,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         BundledModel base = BundledModel.byName(modelName);
         SavedAdapter saved = SavedAdapter.open(PeftRuntime.discover(), adapter);
-        List<String> labels = saved.numLabels() == RottenTomatoes.labelNames().size() ? RottenTomatoes.labelNames()
-                : java.util.stream.IntStream.range(0, saved.numLabels()).mapToObj(i -> "LABEL_" + i).toList();
+        List<String> labels = saved.labelNames();
         PrintWriter out = spec.commandLine().getOut();
         ImportedBert imported = base.importWeights();
         MaxLength.require(base, imported, maxLength);

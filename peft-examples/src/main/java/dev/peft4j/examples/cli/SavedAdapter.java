@@ -27,11 +27,13 @@ final class SavedAdapter {
     private final PeftRuntime runtime;
     private final Path folder;
     private final int numLabels;
+    private final String configJson;
 
-    private SavedAdapter(PeftRuntime runtime, Path folder, int numLabels) {
+    private SavedAdapter(PeftRuntime runtime, Path folder, int numLabels, String configJson) {
         this.runtime = runtime;
         this.folder = folder;
         this.numLabels = numLabels;
+        this.configJson = configJson;
     }
 
     /**
@@ -64,7 +66,42 @@ final class SavedAdapter {
             throw new IllegalArgumentException(folder + " holds no sequence-classification adapter: "
                     + AdapterCheckpoint.WEIGHTS_FILE + " has no 2-D '" + CLASSIFIER_KEY + "' (train one with 'peft train')");
         }
-        return new SavedAdapter(runtime, folder, Math.toIntExact(head.shape()[0]));
+        return new SavedAdapter(runtime, folder, Math.toIntExact(head.shape()[0]), contents.configJson());
+    }
+
+    /** @return the folder */
+    Path folder() {
+        return folder;
+    }
+
+    /** @return the dataset recorded by {@code peft train} ({@link AdapterLabels}), polarity if none */
+    dev.peft4j.examples.data.PatternDataset dataset() {
+        return AdapterLabels.dataset(runtime.objectMapper(), configJson);
+    }
+
+    /**
+     * @return the class names recorded by {@code peft train}; else Rotten Tomatoes' for a 2-class
+     *     head, {@code LABEL_i} otherwise (HF's default {@code id2label})
+     */
+    java.util.List<String> labelNames() {
+        java.util.List<String> recorded = AdapterLabels.labelNames(runtime.objectMapper(), configJson).orElse(null);
+        if (recorded != null && recorded.size() == numLabels) {
+            return recorded;
+        }
+        return numLabels == dev.peft4j.examples.data.RottenTomatoes.labelNames().size()
+                ? dev.peft4j.examples.data.RottenTomatoes.labelNames()
+                : java.util.stream.IntStream.range(0, numLabels).mapToObj(i -> "LABEL_" + i).toList();
+    }
+
+    /**
+     * Loads this adapter as another adapter of {@code peft} (same base model), for inference.
+     *
+     * @param peft a model with a head of {@link #numLabels()} classes
+     * @param name the adapter's name there
+     * @throws IOException as {@link PeftModel#loadAdapter(Path, String)}
+     */
+    void loadInto(PeftModel peft, String name) throws IOException {
+        peft.loadAdapter(folder, name);
     }
 
     /** @return the number of classes of the saved head */

@@ -10,6 +10,7 @@ import dev.peft4j.core.train.TrainerState;
 import dev.peft4j.core.train.TrainingRecipe;
 import dev.peft4j.core.train.checkpoint.TrainingCheckpoint;
 import dev.peft4j.core.train.checkpoint.TrainingCheckpointReader;
+import dev.peft4j.examples.data.PatternDataset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ import picocli.CommandLine.Unmatched;
  * flags are generated from the method's config record ({@code --lora-alpha}), recipe flags from
  * {@link TrainingRecipe} ({@code --batch-size}).
  */
-@Command(name = "train", description = "Fine-tune MiniLM on the Rotten Tomatoes sentences with one PEFT method.",
+@Command(name = "train", description = "Fine-tune MiniLM on the Rotten Tomatoes sentences (or --dataset) with one PEFT method.",
         footer = {"", "Method options are the config's keys in kebab-case (e.g. --r 16 --lora-alpha 32 --target-modules query,value).",
                 "--target-modules takes names (comma-separated, exact or suffix match), all-linear, or a regex full-matched",
                 "against module paths when the value holds regex characters (*+?()[]{}|^$\\), e.g. '.*\\.(query|value)'.",
@@ -52,6 +53,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--config", description = "A JSON file with method keys (HF names) and recipe keys.")
     private Path configFile;
+
+    @Option(names = "--dataset", description = "The labelled corpus: polarity (Rotten Tomatoes sentences, the default), "
+            + "uncertainty (CoNLL-2010 certain/uncertain sentences) or spam (Apache list mails); stratified 80/20 split, seed 0.")
+    private String dataset;
 
     @Option(names = "--output", description = "Output folder (default: results/<alias>-<timestamp>).")
     private Path output;
@@ -159,9 +164,24 @@ final class TrainCommand implements Callable<Integer> {
         RunSpec runSpec = steps == null ? null : new RunSpec(provider.alias(), provider.peftType(), methodJson, recipeJson,
                 trainLimit, evalLimit, TrainingRun.BASE_MODEL.modelName(), steps, limit);
         TrainingRun run = new TrainingRun(runtime, config, recipe, folder, trainLimit, evalLimit, showProgress(),
-                new CheckpointPlan(runSpec, checkpoint));
+                new CheckpointPlan(runSpec, checkpoint), dataset(mapper, checkpoint));
         run.execute(spec.commandLine().getOut());
         return 0;
+    }
+
+    /** The {@code --dataset}; a resumed run keeps the one its checkpoint's adapter config records. */
+    private PatternDataset dataset(ObjectMapper mapper, TrainingCheckpoint checkpoint) throws IOException {
+        PatternDataset chosen = dataset == null ? null : PatternDataset.byName(dataset);
+        if (checkpoint == null) {
+            return chosen == null ? PatternDataset.POLARITY : chosen;
+        }
+        Path configFile = checkpoint.folder().resolve(dev.peft4j.core.io.AdapterCheckpoint.CONFIG_FILE);
+        PatternDataset saved = AdapterLabels.dataset(mapper, Files.readString(configFile));
+        if (chosen != null && chosen != saved) {
+            throw new IllegalArgumentException("cannot resume from " + checkpoint.folder() + ": it trains on dataset " + saved.cliName()
+                    + ", the command line says " + chosen.cliName() + "; a resumed run keeps the checkpoint's config");
+        }
+        return saved;
     }
 
     private boolean showProgress() {

@@ -25,7 +25,7 @@ import dev.peft4j.core.train.checkpoint.TrainingCheckpoint;
 import dev.peft4j.core.train.checkpoint.TrainingCheckpointWriter;
 import dev.peft4j.examples.data.DatasetSplit;
 import dev.peft4j.examples.data.LabeledText;
-import dev.peft4j.examples.data.RottenTomatoes;
+import dev.peft4j.examples.data.PatternDataset;
 import dev.peft4j.examples.data.StratifiedSplit;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -35,7 +35,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One {@code peft train} run: the Rotten Tomatoes split, MiniLM with a fresh classification head,
+ * One {@code peft train} run: the split of a {@link PatternDataset} (Rotten Tomatoes by default), MiniLM with a fresh classification head,
  * the method applied, training and held-out evaluation, then the adapter and {@code results.json}
  * written into the output folder; training checkpoints go to {@code <output>/checkpoints} when
  * {@link CheckpointPlan#save()} is set, and a run continues from {@link CheckpointPlan#resumeFrom()}.
@@ -55,9 +55,18 @@ final class TrainingRun {
     private final Integer maxEvalSamples;
     private final boolean progressBar;
     private final CheckpointPlan checkpoints;
+    private final PatternDataset dataset;
 
     TrainingRun(PeftRuntime runtime, PeftConfig config, TrainingRecipe recipe, Path output,
             Integer maxTrainSamples, Integer maxEvalSamples, boolean progressBar, CheckpointPlan checkpoints) {
+        this(runtime, config, recipe, output, maxTrainSamples, maxEvalSamples, progressBar, checkpoints, PatternDataset.POLARITY);
+    }
+
+    /** As the other constructor, training on {@code dataset} (its label names go into the adapter's config). */
+    TrainingRun(PeftRuntime runtime, PeftConfig config, TrainingRecipe recipe, Path output,
+            Integer maxTrainSamples, Integer maxEvalSamples, boolean progressBar, CheckpointPlan checkpoints,
+            PatternDataset dataset) {
+        this.dataset = dataset;
         this.runtime = runtime;
         this.config = config;
         this.recipe = recipe;
@@ -69,7 +78,7 @@ final class TrainingRun {
     }
 
     TrainingReport execute(PrintWriter out) throws IOException {
-        DatasetSplit split = StratifiedSplit.split(RottenTomatoes.load(), TEST_FRACTION, SPLIT_SEED);
+        DatasetSplit split = StratifiedSplit.split(dataset.load(), TEST_FRACTION, SPLIT_SEED);
         List<TrainingExample> train = examples(split.train(), maxTrainSamples);
         List<TrainingExample> test = examples(split.test(), maxEvalSamples);
         long loadStart = System.nanoTime();
@@ -79,15 +88,17 @@ final class TrainingRun {
         try (NDManager manager = NDManager.newBaseManager();
                 SentenceTokenizer tokenizer = BASE_MODEL.tokenizer(recipe.maxLength());
                 PeftModel peft = runtime.getPeftModel(
-                        TransformerModel.pretrainedBert(imported, TaskType.SEQ_CLS, RottenTomatoes.labelNames().size(), manager),
+                        TransformerModel.pretrainedBert(imported, TaskType.SEQ_CLS, dataset.labelNames().size(), manager),
                         config, ConfigOrigin.USER, tokenizer)) {
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             out.printf(Locale.ROOT, "%s on %s: %d train / %d held-out sentences%n",
-                    runtime.registry().byConfigType(config.getClass()).alias(), BASE_MODEL.modelName(), train.size(), test.size());
+                    runtime.registry().byConfigType(config.getClass()).alias(), BASE_MODEL.modelName()
+                            + (dataset == PatternDataset.POLARITY ? "" : " (" + dataset.cliName() + ")"), train.size(), test.size());
             out.println(peft.trainableParametersLine());
             out.flush();
             ObjectMapper mapper = runtime.objectMapper();
-            String adapterConfig = peft.adapterConfigJson(SaveOptions.defaults().withBaseModel(BASE_MODEL.hubName()));
+            String adapterConfig = AdapterLabels.add(mapper,
+                    peft.adapterConfigJson(SaveOptions.defaults().withBaseModel(BASE_MODEL.hubName())), dataset);
             Trainer.Builder trainer = Trainer.builder().setModel(peft).setTokenizer(tokenizer).setRecipe(recipe)
                     .optProgressBar(progressBar);
             if (checkpoints.save() != null) {

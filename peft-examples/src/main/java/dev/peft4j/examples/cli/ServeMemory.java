@@ -1,0 +1,57 @@
+package dev.peft4j.examples.cli;
+
+import dev.peft4j.core.runtime.PeftModel;
+import dev.peft4j.examples.serve.ResidentMemory;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/**
+ * What serving several adapters on one base model saves against one model copy per adapter,
+ * measured in this process's resident set (after GC, Linux {@code VmRSS}): {@code shared} is the
+ * growth from loading the one base model with every adapter; {@code copy} the growth from loading
+ * one more complete model (base + one adapter, as a separate deployment would hold), which is then
+ * closed. Separate deployments hold {@code adapters x copy}. Measured in-process rather than in
+ * child JVMs because a copy's weights are native tensors the same size in either case, and one
+ * process avoids starting the engine and JVM again for every copy (their fixed cost, which separate
+ * processes would add on top, is left out: the comparison favours separate copies).
+ *
+ * @param sharedBytes resident growth of the base model with all adapters, or {@code -1} if not measurable
+ * @param copyBytes resident growth of one more model copy with one adapter, or {@code -1}
+ * @param adapters the number of adapters served
+ * @param baseParameters scalars of the base model (with its head)
+ * @param adapterParameters scalars the adapters add (LoRA matrices and head copies)
+ */
+record ServeMemory(long sharedBytes, long copyBytes, int adapters, long baseParameters, long adapterParameters) {
+
+    private static final double MIB = 1024.0 * 1024.0;
+
+    /** Loads one more complete model copy. */
+    @FunctionalInterface
+    interface CopyLoader {
+        PeftModel load() throws IOException;
+    }
+
+    static ServeMemory measure(long sharedBytes, long baseParameters, long adapterParameters, int adapters, CopyLoader loader)
+            throws IOException {
+        long before = ResidentMemory.bytesAfterGc();
+        try (PeftModel copy = loader.load()) {
+            long after = ResidentMemory.bytesAfterGc();
+            long copyBytes = before < 0 || after < 0 ? -1 : after - before;
+            return new ServeMemory(sharedBytes, copyBytes, adapters, baseParameters, adapterParameters);
+        }
+    }
+
+    void print(PrintWriter out) {
+        if (sharedBytes < 0 || copyBytes < 0) {
+            out.println("memory: resident set size not readable here (needs /proc/self/status)");
+        } else {
+            long separate = copyBytes * adapters;
+            out.printf(Locale.ROOT, "memory (resident, after GC): one base + %d adapters %.1f MiB; %d separate copies %.1f MiB"
+                    + " (one copy, base + 1 adapter, measured: %.1f MiB); saved %.1f MiB (%.0f%%)%n", adapters, sharedBytes / MIB,
+                    adapters, separate / MIB, copyBytes / MIB, (separate - sharedBytes) / MIB, 100.0 * (separate - sharedBytes) / separate);
+        }
+        out.printf(Locale.ROOT, "parameters: base %,d (%.1f MiB fp32); %d adapters with their heads add %,d (%.2f MiB fp32)%n",
+                baseParameters, baseParameters * 4 / MIB, adapters, adapterParameters, adapterParameters * 4 / MIB);
+    }
+}
