@@ -37,7 +37,7 @@ public final class CompareDefaults {
      * @param mapper for the JSON object
      * @return the default recipe: MiniLM, Rotten Tomatoes split 3,200 / 800 (stratified, seed 0),
      *     batch 32, max length 64, 1 epoch, seed 0, AdamW weight decay 0.01, warm-up 6%, clipping
-     *     at 1.0, 3,000 forgetting sentences, and the five methods with their learning rates;
+     *     at 1.0, 3,000 forgetting sentences, child JVMs with a 1 GiB heap, 30 minutes each at most, and the five methods with their learning rates;
      *     {@code bottleneck} uses Houlsby's placement (two adapters per layer)
      */
     public static ObjectNode recipe(ObjectMapper mapper) {
@@ -54,7 +54,8 @@ public final class CompareDefaults {
                 .put("warmup_ratio", 0.06)
                 .put("max_grad_norm", 1.0)
                 .put("forgetting_sentences", 3000)
-                .put("method_timeout_minutes", 30);
+                .put("method_timeout_minutes", 30)
+                .put("child_heap", "1g");
         ObjectNode methods = recipe.putObject("methods");
         methods.putObject("full").put("lr", 1e-4);
         ObjectNode lora = methods.putObject("lora").put("lr", 1e-3).put("r", 8).put("lora_alpha", 16.0).put("lora_dropout", 0.1);

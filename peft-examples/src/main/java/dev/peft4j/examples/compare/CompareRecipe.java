@@ -28,7 +28,8 @@ import java.util.TreeSet;
  * CSV or JSON Lines file, see {@link CompareData}), {@code test_fraction} and {@code split_seed} (the
  * stratified held-out split), {@code max_train_samples} and {@code max_eval_samples} (the first N of
  * each side of the split), {@code forgetting_sentences} (how many general-English sentences the
- * forgetting probe embeds), {@code method_timeout_minutes}, every {@link TrainingRecipe} key (shared
+ * forgetting probe embeds), {@code method_timeout_minutes}, {@code child_heap} (the child JVMs'
+ * pinned heap, {@code 1g}), every {@link TrainingRecipe} key (shared
  * by all methods), and {@code methods}: an object from method name (alias or {@code peft_type}) to
  * that method's overrides, whose keys are the method config's HF keys ({@code r}, {@code placement})
  * or recipe keys ({@code lr}).
@@ -47,20 +48,22 @@ import java.util.TreeSet;
  * @param maxEvalSamples evaluate on the first N held-out sentences, or {@code null} for all
  * @param forgettingSentences how many probe sentences the forgetting measurement embeds, &gt;= 0
  * @param methodTimeoutMinutes how long one method's child JVM may run before it is killed
+ * @param childHeap the child JVMs' pinned heap ({@code -Xms} = {@code -Xmx}), e.g. {@code 1g}
  * @param methods the methods to run, in order
  * @param json the effective recipe as run (recorded in {@code results.json})
  */
 public record CompareRecipe(String model, JsonNode data, double testFraction, long splitSeed, Integer maxTrainSamples,
-        Integer maxEvalSamples, int forgettingSentences, int methodTimeoutMinutes, List<MethodPlan> methods, ObjectNode json) {
+        Integer maxEvalSamples, int forgettingSentences, int methodTimeoutMinutes, String childHeap, List<MethodPlan> methods,
+        ObjectNode json) {
 
     /** Top-level keys that are not training-recipe keys. */
     static final List<String> SHARED_KEYS = List.of("model", "data", "test_fraction", "split_seed", "max_train_samples",
-            "max_eval_samples", "forgetting_sentences", "method_timeout_minutes");
+            "max_eval_samples", "forgetting_sentences", "method_timeout_minutes", "child_heap");
 
     /** @return the {@link TrainingRecipe} JSON keys */
     static List<String> recipeKeys() {
         return Arrays.stream(TrainingRecipe.class.getRecordComponents())
-                .map(component -> component.getAnnotation(JsonProperty.class).value()).toList();
+                .map(component -> component.getAccessor().getAnnotation(JsonProperty.class).value()).toList();
     }
 
     /**
@@ -142,7 +145,7 @@ public record CompareRecipe(String model, JsonNode data, double testFraction, lo
         return new CompareRecipe(text(top, "model"), data(top.get("data")), fraction(top), integer(top, "split_seed", Long.MIN_VALUE),
                 optionalPositive(top, "max_train_samples"), optionalPositive(top, "max_eval_samples"),
                 Math.toIntExact(integer(top, "forgetting_sentences", 0)), Math.toIntExact(integer(top, "method_timeout_minutes", 1)),
-                plans, effective);
+                heap(top), plans, effective);
     }
 
     private static MethodPlan plan(PeftRuntime runtime, PeftMethodProvider<?> provider, ObjectNode merged, List<String> recipeKeys) {
@@ -225,6 +228,14 @@ public record CompareRecipe(String model, JsonNode data, double testFraction, lo
         }
         throw new IllegalArgumentException("data must be \"" + CompareDefaults.DATA + "\" or an object {\"file\": ..., "
                 + "\"text_column\": ..., \"label_column\": ...}, got " + value);
+    }
+
+    private static String heap(ObjectNode top) {
+        JsonNode value = top.get("child_heap");
+        if (value == null || !value.isTextual() || !value.asText().matches("\\d+[mMgG]")) {
+            throw new IllegalArgumentException("child_heap must be a heap size such as \"512m\" or \"1g\", got " + value);
+        }
+        return value.asText();
     }
 
     private static double fraction(ObjectNode top) {

@@ -29,8 +29,6 @@ import java.util.Locale;
  */
 public final class Comparison {
 
-    /** The child's pinned heap: MiniLM's weights are held on the heap up to three times while importing and saving. */
-    static final String CHILD_HEAP = "1g";
     /** The results file in the output folder. */
     public static final String RESULTS_FILE = "results.json";
 
@@ -76,7 +74,7 @@ public final class Comparison {
             Files.createDirectories(folder);
             Path specFile = folder.resolve(ChildSpec.FILE);
             AtomicFiles.write(specFile, mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(ChildSpec.of(recipe, plan, output)));
-            ChildJvm jvm = ChildJvm.builder(MethodChild.class).optHeap(CHILD_HEAP)
+            ChildJvm jvm = ChildJvm.builder(MethodChild.class).optHeap(recipe.childHeap())
                     .optTimeout(Duration.ofMinutes(recipe.methodTimeoutMinutes()))
                     .optArgs(List.of(specFile.toAbsolutePath().toString())).build();
             MethodResult result;

@@ -98,7 +98,13 @@ final class MethodProcess {
                     + " min (method_timeout_minutes) and was killed");
         }
         if (report.get() != null) {
-            return mapper.readValue(report.get(), MethodResult.class);
+            try {
+                return mapper.readValue(report.get(), MethodResult.class);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                String problem = e.getOriginalMessage();
+                return MethodResult.failed(plan.alias(), plan.peftType(), "the child JVM's report cannot be read: "
+                        + problem.lines().findFirst().orElse(problem));
+            }
         }
         int status = process.exitValue();
         String lastLine;
