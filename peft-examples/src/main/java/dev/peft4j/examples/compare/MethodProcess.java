@@ -53,6 +53,9 @@ final class MethodProcess {
         ProcessBuilder builder = new ProcessBuilder(jvm.command()).redirectErrorStream(true);
         builder.environment().putAll(jvm.environment());
         Process process = builder.start();
+        // a parent stopped by Ctrl-C or kill takes its child with it
+        Thread killChild = new Thread(process::destroyForcibly, "peft-compare-kill-" + plan.alias());
+        Runtime.getRuntime().addShutdownHook(killChild);
         Deque<String> tail = new ArrayDeque<>();
         AtomicReference<String> report = new AtomicReference<>();
         AtomicReference<IOException> logError = new AtomicReference<>();
@@ -88,14 +91,20 @@ final class MethodProcess {
             if (process.isAlive()) {
                 process.destroyForcibly().waitFor();
             }
+            try {
+                Runtime.getRuntime().removeShutdownHook(killChild);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway
+            }
         }
         reader.join(10_000);
         if (logError.get() != null) {
             throw logError.get();
         }
         if (!finished) {
-            return MethodResult.failed(plan.alias(), plan.peftType(), "timed out after " + jvm.timeout().toMinutes()
-                    + " min (method_timeout_minutes) and was killed");
+            long seconds = jvm.timeout().toSeconds();
+            return MethodResult.failed(plan.alias(), plan.peftType(), "timed out after "
+                    + (seconds % 60 == 0 ? seconds / 60 + " min" : seconds + " s") + " (method_timeout_minutes) and was killed");
         }
         if (report.get() != null) {
             try {
