@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.peft4j.core.runtime.PeftRuntime;
+import dev.peft4j.core.train.TrainingRecipe;
 import dev.peft4j.examples.compare.CompareData;
 import dev.peft4j.examples.compare.CompareRecipe;
 import dev.peft4j.examples.compare.CompareResults;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -24,9 +26,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
 
 /**
- * {@code peft compare [--config compare.json] [--methods full,lora,...] [--quick] [--output DIR]}:
+ * {@code peft compare [--config compare.json] [--methods full,lora,...] [--quick] [--output DIR] [recipe flags]}:
  * trains and evaluates several PEFT methods side by side on one recipe ({@link CompareRecipe}),
  * each in its own child JVM, and writes a markdown table (stdout), {@code results.json} and each
  * method's adapter, predictions and Prometheus metrics into the output folder.
@@ -42,7 +45,9 @@ import picocli.CommandLine.Spec;
                 "bottleneck (houlsby, lr 1e-3), prefix (lr 1e-2), prompt (lr 3e-2).",
                 "--config takes one JSON object (snake_case): model, data, test_fraction, split_seed, max_train_samples,",
                 "max_eval_samples, forgetting_sentences, method_timeout_minutes, recipe keys (lr, epochs, batch_size, ...)",
-                "and methods: {\"lora\": {\"r\": 16, \"lr\": 1e-3}, ...} (method keys are HF's config keys)."})
+                "and methods: {\"lora\": {\"r\": 16, \"lr\": 1e-3}, ...} (method keys are HF's config keys).",
+                "Recipe flags (--lr, --epochs, --batch-size, --max-length, --seed, --warmup-ratio, --weight-decay, --max-grad-norm,",
+                "--gradient-accumulation-steps) override the recipe for every method."})
 final class CompareCommand implements Callable<Integer> {
 
     @Spec
@@ -67,6 +72,9 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--progress", description = "Draw the progress bars even when standard output is not a terminal.")
     private boolean progress;
 
+    @Unmatched
+    private List<String> flags = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         Path folder = output != null ? output
@@ -75,8 +83,17 @@ final class CompareCommand implements Callable<Integer> {
         PeftRuntime runtime = PeftRuntime.discover();
         ObjectMapper mapper = runtime.objectMapper();
         ObjectNode file = configFile == null ? null : readConfig(mapper);
+        RecordFlags recipeOptions = new RecordFlags(mapper, TrainingRecipe.class, "the training recipe");
+        for (String flag : flags) {
+            String name = flag.contains("=") ? flag.substring(0, flag.indexOf('=')) : flag;
+            if (name.startsWith("-") && !recipeOptions.accepts(name)) {
+                throw new IllegalArgumentException("unknown option '" + name + "'; peft compare takes --config, --methods, --quick, "
+                        + "--output, --progress, --no-progress and the recipe options " + recipeOptions.optionNames());
+            }
+        }
+        ObjectNode recipeFlags = recipeOptions.parse(flags);
         CompareRecipe recipe = CompareRecipe.read(runtime, quick, file,
-                configFile == null ? "compare recipe" : configFile.toString(), methods);
+                configFile == null ? "compare recipe" : configFile.toString(), methods, recipeFlags);
         CompareData data = CompareData.load(recipe);
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "peft compare: %s on %s, %d train / %d held-out sentences, methods %s; output %s%n",

@@ -38,7 +38,8 @@ import java.util.TreeSet;
  * {@code methods}, else {@code full, lora, bottleneck, prefix, prompt}. Each method's keys, lowest
  * first: its config record's defaults &lt; the shared defaults &lt; the method's defaults in
  * {@link CompareDefaults} (or {@code peft train}'s preset for other methods) &lt; {@code --quick}
- * &lt; the config file's top-level keys &lt; the config file's {@code methods.<name>}.
+ * &lt; the config file's top-level keys &lt; the config file's {@code methods.<name>} &lt; recipe flags
+ * ({@code --lr}, {@code --epochs}, ...; one value for every method).
  *
  * @param model the encoder: bundled name or HF directory path
  * @param data {@code "rotten-tomatoes"} or a data-file object
@@ -80,6 +81,24 @@ public record CompareRecipe(String model, JsonNode data, double testFraction, lo
      *     {@code methods.lora: unknown key 'rr'; known: [...]}, {@code unknown method 'lorra'; known: [...]}
      */
     public static CompareRecipe read(PeftRuntime runtime, boolean quick, ObjectNode file, String source, List<String> selected) {
+        return read(runtime, quick, file, source, selected, null);
+    }
+
+    /**
+     * As {@link #read(PeftRuntime, boolean, ObjectNode, String, List)}, with recipe flags
+     * ({@code --epochs 2}) on top of everything, for every method.
+     *
+     * @param runtime the installed methods and the strict mapper
+     * @param quick whether {@code --quick} was given
+     * @param file the config file's object, or {@code null}
+     * @param source the config file's name, for messages
+     * @param selected the {@code --methods} names, or {@code null}
+     * @param flags {@link TrainingRecipe} keys from the command line, or {@code null}
+     * @return the validated recipe
+     * @throws IllegalArgumentException as above
+     */
+    public static CompareRecipe read(PeftRuntime runtime, boolean quick, ObjectNode file, String source, List<String> selected,
+            ObjectNode flags) {
         ObjectMapper mapper = runtime.objectMapper();
         ObjectNode defaults = CompareDefaults.recipe(mapper);
         ObjectNode defaultMethods = (ObjectNode) defaults.remove("methods");
@@ -119,6 +138,9 @@ public record CompareRecipe(String model, JsonNode data, double testFraction, lo
                 throw new IllegalArgumentException("method '" + alias + "' is named twice");
             }
         }
+        if (flags != null) {
+            top.setAll(flags);
+        }
         ObjectNode shared = top.deepCopy();
         shared.retain(recipeKeys);
         ObjectNode userShared = file == null ? mapper.createObjectNode() : file.deepCopy().retain(recipeKeys);
@@ -138,6 +160,9 @@ public record CompareRecipe(String model, JsonNode data, double testFraction, lo
             merged.setAll(userShared);
             if (overrides.containsKey(alias)) {
                 merged.setAll((ObjectNode) overrides.get(alias));
+            }
+            if (flags != null) {
+                merged.setAll(flags);
             }
             plans.add(plan(runtime, provider, merged, recipeKeys));
             effectiveMethods.set(alias, merged);

@@ -65,6 +65,7 @@ final class MethodProcess {
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                     log.write(line);
                     log.write('\n');
+                    log.flush();
                     long[] progress = ProgressLine.parse(line);
                     if (progress != null) {
                         listener.progress(progress[0], progress[1]);

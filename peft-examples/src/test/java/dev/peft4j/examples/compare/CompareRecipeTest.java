@@ -73,6 +73,15 @@ class CompareRecipeTest {
     }
 
     @Test
+    void recipeFlagsOverrideEveryMethod() throws Exception {
+        ObjectNode file = json("{\"methods\": {\"lora\": {\"lr\": 3e-3}, \"prompt\": {}}}");
+        CompareRecipe recipe = CompareRecipe.read(RUNTIME, false, file, "compare.json", null, json("{\"lr\": 5e-4, \"epochs\": 2}"));
+        assertThat(recipe.methods()).extracting(m -> m.recipe().get("lr").asDouble()).containsExactly(5e-4, 5e-4);
+        assertThat(recipe.methods()).extracting(m -> m.recipe().get("epochs").asInt()).containsExactly(2, 2);
+        assertThat(recipe.json().get("epochs").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void unknownTopLevelKeyNamesTheKnownOnes() throws Exception {
         assertThatThrownBy(() -> CompareRecipe.read(RUNTIME, false, json("{\"lrr\": 1}"), "compare.json", null))
                 .hasMessage("compare.json: unknown key 'lrr'; known: [batch_size, child_heap, data, epochs, forgetting_sentences, "
