@@ -64,9 +64,9 @@ public final class CompareTable {
                 : "no (embeddings " + f.disabledEmbeddingsIdentical() + ", logits " + f.disabledLogitsIdentical() + ")";
     }
 
-    /** @return a percentage with two decimals from 1 up, two significant digits below (so 0.0374 shows as 0.037, not 0.04) */
+    /** @return a percentage with two decimals from 0.1 up, two significant digits below (so 0.0374 shows as 0.037, not 0.04) */
     static String percent(double value) {
-        return value >= 1 || value == 0 ? String.format(Locale.ROOT, "%.2f", value) : String.format(Locale.ROOT, "%.2g", value);
+        return value >= 0.1 || value == 0 ? String.format(Locale.ROOT, "%.2f", value) : String.format(Locale.ROOT, "%.2g", value);
     }
 
     private static double mib(long bytes) {

@@ -37,6 +37,7 @@ class CompareTableTest {
     void smallPercentagesKeepTheirDigits() {
         assertThat(CompareTable.percent(0.0374)).isEqualTo("0.037");
         assertThat(CompareTable.percent(100)).isEqualTo("100.00");
+        assertThat(CompareTable.percent(0.9953)).isEqualTo("1.00");
         assertThat(CompareTable.bytes(35_000)).isEqualTo("35.0 KB");
         assertThat(CompareTable.bytes(90_276_408)).isEqualTo("90.3 MB");
     }
