@@ -72,4 +72,10 @@ public final class LoraProvider implements PeftMethodProvider<LoraConfig> {
     public java.util.Optional<dev.peft4j.core.spi.MemoryModel<LoraConfig>> memoryModel() {
         return java.util.Optional.of(new LoraMemoryModel());
     }
+
+    /** @return {@link LoraWeightedCombination} behind the SPI ({@code linear}, {@code cat}, {@code svd}) */
+    @Override
+    public java.util.Optional<dev.peft4j.core.spi.AdapterCombiner> adapterCombiner() {
+        return java.util.Optional.of(new LoraAdapterCombiner());
+    }
 }

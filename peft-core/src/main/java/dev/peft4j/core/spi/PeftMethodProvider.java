@@ -106,4 +106,14 @@ public interface PeftMethodProvider<C extends PeftConfig> {
     default java.util.Optional<MemoryModel<C>> memoryModel() {
         return java.util.Optional.empty();
     }
+
+    /**
+     * The method's way of combining several of its adapters into one, HF PEFT's
+     * {@code add_weighted_adapter}.
+     *
+     * @return the combiner, or empty when the method cannot combine adapters (the default)
+     */
+    default java.util.Optional<AdapterCombiner> adapterCombiner() {
+        return java.util.Optional.empty();
+    }
 }

@@ -21,11 +21,14 @@ import java.util.Locale;
  * Runs a {@link CompareRecipe}: each method, in order, in its own child JVM ({@link MethodChild}
  * through {@link ChildJvm}: pinned heap, fixed malloc settings, so its memory is measured alone),
  * with a progress bar while it trains and a line when it ends; then {@code results.json}
- * ({@link CompareResults}, written atomically) and the markdown table ({@link CompareTable}). A
+ * ({@link CompareResults}, written atomically), the markdown table ({@link CompareTable}),
+ * {@code report.html} with its charts ({@link CompareReport}) and the run's Prometheus metrics
+ * ({@link CompareMetrics}). A
  * method that fails is recorded with its reason and the others still run.
  *
  * <p>Output folder: {@code <method>/} per method ({@code adapter/}, {@code predictions.jsonl},
- * {@code metrics.prom}, {@code child-spec.json}, {@code child.log}) and {@code results.json}.
+ * {@code metrics.prom}, {@code child-spec.json}, {@code child.log}), {@code results.json},
+ * {@code report.html}, {@code charts/*.png} and {@code metrics.prom}.
  */
 public final class Comparison {
 
@@ -90,9 +93,13 @@ public final class Comparison {
         CompareResults compared = new CompareResults(started.toString(), (System.nanoTime() - start) / 1e9, quick, recipe.json(),
                 environment, results);
         AtomicFiles.write(output.resolve(RESULTS_FILE), mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(compared));
-        // REPORT (issue 6, built in its own branch): CompareReport.write(compared, output);
         out.println();
         out.print(CompareTable.markdown(compared));
+        out.flush();
+        Path report = CompareReport.write(compared, output);
+        Path metrics = CompareMetrics.write(compared, output);
+        out.printf(Locale.ROOT, "%nreport: %s (charts inlined; PNGs in %s), metrics: %s%n", report,
+                output.resolve(CompareReport.CHARTS_DIR), metrics);
         out.flush();
         return compared;
     }

@@ -13,6 +13,7 @@ import dev.peft4j.examples.compare.MethodResult;
 import dev.peft4j.examples.compare.TinyCompareFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,6 +70,18 @@ class CompareCommandTest {
             assertThat(Files.readString(output.resolve(m.method()).resolve("metrics.prom")))
                     .contains("peft_train_step_seconds_count{method=\"" + m.method() + "\"} 4");
         }
+        String html = Files.readString(output.resolve("report.html"));
+        for (String chart : List.of("loss.png", "accuracy.png", "memory.png", "checkpoint.png")) {
+            byte[] png = Files.readAllBytes(output.resolve("charts").resolve(chart));
+            assertThat(png).as(chart).startsWith(0x89, 'P', 'N', 'G');
+            // the same image, inlined, so report.html can be shared alone
+            assertThat(html).as(chart).contains("data:image/png;base64," + Base64.getEncoder().encodeToString(png));
+        }
+        for (MethodResult m : results.methods()) {
+            assertThat(html).contains(m.method());
+        }
+        assertThat(Files.readString(output.resolve("metrics.prom"))).contains("method=\"prompt\"");
+        assertThat(run.out()).contains("report: " + output.resolve("report.html"));
         MethodResult full = results.methods().getFirst();
         assertThat(full.trainableParams()).isEqualTo(full.allParams());
         // full fine-tuning's adapter is the whole model: the same tensors as the full checkpoint, another header
@@ -99,6 +112,7 @@ class CompareCommandTest {
         assertThat(run.out()).contains("| full | failed: training loss is NaN at update").contains("| lora | ")
                 .contains("full: FAILED: training loss is NaN");
         assertThat(run.err()).startsWith("peft: 1 of 2 methods failed: full (training loss is NaN at update");
+        assertThat(Files.readString(output.resolve("report.html"))).contains("training loss is NaN");
     }
 
     /** @return the share of lines whose {@code predicted} equals their {@code label} */
