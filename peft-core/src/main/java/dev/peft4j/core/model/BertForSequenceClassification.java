@@ -42,10 +42,27 @@ public final class BertForSequenceClassification extends ModuleBlock {
         return numLabels;
     }
 
+    /**
+     * The sentence vector the head classifies: the encoder's last hidden state mean-pooled over the
+     * real tokens of {@code attention_mask} (virtual tokens of prompt learning are not among them:
+     * {@link BertModel} drops their positions), before dropout and {@code classifier}. It runs
+     * through whatever blocks the encoder holds (adapters, prompt encoders) as
+     * {@link #forward} does, sharing its code.
+     *
+     * @param store the forward pass's parameter store
+     * @param inputs as {@link BertModel}
+     * @param training whether dropout inside the encoder is active
+     * @param params the forward pass's params (e.g. a {@link DropoutSeed}), possibly {@code null}
+     * @return {@code (batch, hidden)}
+     */
+    public NDArray pooledOutput(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray hidden = child("bert").forward(store, inputs, training, params).head();
+        return MeanPooling.pool(hidden, inputs.get(1));
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray hidden = child("bert").forward(store, inputs, training, params).head();
-        NDArray pooled = MeanPooling.pool(hidden, inputs.get(1));
+        NDArray pooled = pooledOutput(store, inputs, training, params);
         NDList dropped = child("dropout").forward(store, new NDList(pooled), training, params);
         return child("classifier").forward(store, dropped, training, params);
     }

@@ -1,5 +1,6 @@
 package dev.peft4j.core.model;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -176,6 +177,32 @@ public final class TransformerModel implements AdaptableModel, AutoCloseable {
      */
     public NDList forward(NDList inputs, DropoutSeed seed) {
         return root.forward(new ParameterStore(manager, false), inputs, true, seed.toParams());
+    }
+
+    /**
+     * Sentence embeddings in evaluation mode (no dropout): the encoder's last hidden state
+     * mean-pooled over the real tokens of {@code attention_mask}, as sentence-transformers pools
+     * MiniLM, not L2-normalised. For {@link TaskType#SEQ_CLS} this is the vector the head classifies,
+     * taken before its dropout and {@code classifier}
+     * ({@link BertForSequenceClassification#pooledOutput}, the code the logits use); for
+     * {@link TaskType#FEATURE_EXTRACTION} the pooled {@link BertModel} output. Either way it runs
+     * through every injected block (LoRA, bottleneck adapters, prefix tuning's key/value extension,
+     * prompt tuning's virtual tokens, which are excluded from the pooling as in the classification
+     * path), and honours {@link #adapterToggle()}: inside a disable scope it is the base model's.
+     *
+     * <p>Call it under {@code Autograd.noGrad()} unless gradients are wanted.
+     *
+     * @param inputs {@code input_ids}, {@code attention_mask} (and optionally {@code token_type_ids}),
+     *     each {@code (batch, seq)} int64
+     * @return {@code (batch, hidden)} fp32, attached to the inputs' manager
+     */
+    public NDArray pooledEmbeddings(NDList inputs) {
+        ParameterStore store = new ParameterStore(manager, false);
+        if (root instanceof BertForSequenceClassification classification) {
+            return classification.pooledOutput(store, inputs, false, null);
+        }
+        NDArray hidden = root.forward(store, inputs, false).head();
+        return MeanPooling.pool(hidden, inputs.get(1));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.peft4j.core.runtime;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Parameter;
 import dev.peft4j.core.io.AdapterCheckpoint;
@@ -147,6 +148,19 @@ public final class PeftModel implements AutoCloseable {
      */
     public NDList forward(NDList inputs, DropoutSeed seed) {
         return model.forward(inputs, seed);
+    }
+
+    /**
+     * Sentence embeddings of the adapted model in evaluation mode: the mean-pooled encoder output
+     * the head classifies, before its dropout and classifier (see
+     * {@link TransformerModel#pooledEmbeddings}); inside {@link #disableAdapter()} the base model's.
+     *
+     * @param inputs {@code input_ids}, {@code attention_mask} (and optionally
+     *     {@code token_type_ids}), each {@code (batch, seq)} int64
+     * @return {@code (batch, hidden)} fp32
+     */
+    public NDArray pooledEmbeddings(NDList inputs) {
+        return model.pooledEmbeddings(inputs);
     }
 
     /**

@@ -105,4 +105,35 @@ class TransformerModelTest {
                             + "unexpected [encoder.layer.9.output.dense.weight]");
         }
     }
+
+    @Test
+    void pooledEmbeddingsAreWhatTheHeadClassifiesAndTheMeanOfRealTokens() {
+        long[][] ids = {{2, 7, 9, 11, 3}, {2, 5, 3, 0, 0}};
+        long[][] mask = {{1, 1, 1, 1, 1}, {1, 1, 1, 0, 0}};
+        try (TransformerModel model = TinyBert.create(manager, TaskType.SEQ_CLS); NDManager scope = manager.newSubManager()) {
+            NDList inputs = new NDList(scope.create(ids), scope.create(mask), scope.zeros(new ai.djl.ndarray.types.Shape(2, 5),
+                    ai.djl.ndarray.types.DataType.INT64));
+            NDArray pooled = model.pooledEmbeddings(inputs);
+            assertThat(pooled.getShape().getShape()).containsExactly(2, 16);
+            // logits = pooled W^T + b (dropout is off in evaluation), the head's own computation
+            NDArray weight = Parameters.byName(model.root()).get("classifier.weight").getArray();
+            NDArray bias = Parameters.byName(model.root()).get("classifier.bias").getArray();
+            float[] expected = pooled.matMul(weight.transpose()).add(bias).toFloatArray();
+            assertThat(model.forward(inputs, false).head().toFloatArray()).containsExactly(expected,
+                    org.assertj.core.data.Offset.offset(1e-6f));
+            // the encoder alone, pooled over real tokens only: padding changes nothing
+            float[] rows = pooled.toFloatArray();
+            NDList second = new NDList(scope.create(new long[][] {{2, 5, 3}}), scope.create(new long[][] {{1, 1, 1}}),
+                    scope.zeros(new ai.djl.ndarray.types.Shape(1, 3), ai.djl.ndarray.types.DataType.INT64));
+            float[] unpadded = model.pooledEmbeddings(second).toFloatArray();
+            for (int i = 0; i < 16; i++) {
+                assertThat(rows[16 + i]).isCloseTo(unpadded[i], org.assertj.core.data.Offset.offset(1e-5f));
+            }
+        }
+        try (TransformerModel model = TinyBert.create(manager, TaskType.FEATURE_EXTRACTION); NDManager scope = manager.newSubManager()) {
+            NDList inputs = new NDList(scope.create(ids), scope.create(mask));
+            float[] expected = MeanPooling.pool(model.forward(inputs, false).head(), inputs.get(1)).toFloatArray();
+            assertThat(model.pooledEmbeddings(inputs).toFloatArray()).containsExactly(expected);
+        }
+    }
 }
