@@ -41,12 +41,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One method's run inside its child JVM: load the data and the base model, apply the method,
- * measure the resident memory at idle (everything loaded, before the first update; the
+ * One method's run inside its child JVM: load the data and the base model, prepare the
+ * {@link ForgettingProbe} on the base model (its base embeddings cached on disk; skipped when
+ * {@code forgetting_sentences} is 0), apply the method, measure the resident memory at idle
+ * (everything loaded, before the first update; the
  * high-water mark reset there, {@link PeakMemory}), train and evaluate, then write
  * {@code <output>/<method>/adapter/} (HF PEFT's two files), {@code predictions.jsonl} and
  * {@code metrics.prom} (the training loop's Micrometer meters in Prometheus text format, tagged
- * {@code method="<alias>"}), and return the {@link MethodResult}.
+ * {@code method="<alias>"}), measure forgetting (after the memory peak was read, so it is not
+ * counted in it) and return the {@link MethodResult}.
  */
 final class MethodTraining {
 
@@ -54,6 +57,8 @@ final class MethodTraining {
     static final String ADAPTER_DIR = "adapter";
     /** The Prometheus text file inside a method's folder. */
     static final String METRICS_FILE = "metrics.prom";
+    /** Held-out task sentences added to the forgetting probe's disabled-adapter identity check. */
+    static final int TASK_SENTENCES = 32;
 
     private final ChildSpec spec;
     private final PeftRuntime runtime;
@@ -82,9 +87,11 @@ final class MethodTraining {
             TransformerModel base = TransformerModel.pretrainedBert(source.weights(), TaskType.SEQ_CLS, data.labelNames().size(), manager);
             long fullModelBytes = FullCheckpointSize.of(base, folder);
             ModelShape shape = LiveModelShapes.of(base);
-            // FORGETTING PROBE (issue 6, built in its own branch): create
-            // dev.peft4j.examples.compare.ForgettingProbe here, from `base` before the method is applied,
-            // and measure it after training (see `forgetting` below).
+            ForgettingProbe probe = spec.forgettingSentences() == 0 ? null : ForgettingProbe.builder().setModel(base)
+                    .setTokenizer(tokenizer).setSentences(ProbeSentences.load(spec.forgettingSentences()))
+                    .optModelName(source.name())
+                    .optTaskSentences(data.heldOut().stream().limit(TASK_SENTENCES).map(TrainingExample::text).toList())
+                    .prepare();
             try (PeftModel peft = runtime.getPeftModel(base, config, ConfigOrigin.USER, tokenizer)) {
                 int longest = longestBatchTokens(tokenizer, data.train(), recipe.batchSize());
                 MemoryBreakdown accounted = account(provider, peft.config(), shape, recipe.batchSize(), longest);
@@ -110,7 +117,7 @@ final class MethodTraining {
                 long adapterBytes = Files.size(adapter.resolve(AdapterCheckpoint.CONFIG_FILE))
                         + Files.size(adapter.resolve(AdapterCheckpoint.WEIGHTS_FILE));
                 AtomicFiles.write(folder.resolve(METRICS_FILE), registry.scrape().getBytes(StandardCharsets.UTF_8));
-                MethodResult.Forgetting forgetting = null; // FORGETTING PROBE: probe.measure(peft, "full".equals(plan.alias()))
+                MethodResult.Forgetting forgetting = probe == null ? null : probe.measure(peft);
                 return result(plan, peft, result, idle, peak, accounted, adapterBytes, fullModelBytes, forgetting,
                         mapper.valueToTree(peft.config()));
             }

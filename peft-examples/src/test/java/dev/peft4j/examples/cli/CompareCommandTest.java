@@ -71,7 +71,7 @@ class CompareCommandTest {
                     .contains("peft_train_step_seconds_count{method=\"" + m.method() + "\"} 4");
         }
         String html = Files.readString(output.resolve("report.html"));
-        for (String chart : List.of("loss.png", "accuracy.png", "memory.png", "checkpoint.png")) {
+        for (String chart : List.of("loss.png", "accuracy.png", "memory.png", "checkpoint.png", "forgetting.png")) {
             byte[] png = Files.readAllBytes(output.resolve("charts").resolve(chart));
             assertThat(png).as(chart).startsWith(0x89, 'P', 'N', 'G');
             // the same image, inlined, so report.html can be shared alone
@@ -84,6 +84,18 @@ class CompareCommandTest {
         assertThat(run.out()).contains("report: " + output.resolve("report.html"));
         MethodResult full = results.methods().getFirst();
         assertThat(full.trainableParams()).isEqualTo(full.allParams());
+        for (MethodResult m : results.methods()) {
+            MethodResult.Forgetting forgetting = m.forgetting();
+            assertThat(forgetting.corpus()).isEqualTo("uncertainty-conll2010.csv");
+            assertThat(forgetting.sentences()).isEqualTo(20);
+            assertThat(forgetting.meanCosine()).isBetween(-1.0, 1.0).isGreaterThanOrEqualTo(forgetting.minCosine());
+            boolean peft = m != full;
+            // with the adapter disabled every PEFT method gives back the base model bit for bit; full has no adapter
+            assertThat(forgetting.disabledEmbeddingsIdentical()).as(m.method()).isEqualTo(peft ? Boolean.TRUE : null);
+            assertThat(forgetting.disabledLogitsIdentical()).as(m.method()).isEqualTo(peft ? Boolean.TRUE : null);
+            assertThat(run.out()).containsPattern("\\| " + m.method() + " \\|.*\\| "
+                    + String.format(java.util.Locale.ROOT, "%.4f", forgetting.meanCosine()) + " \\| " + (peft ? "yes" : "n/a") + " \\|");
+        }
         // full fine-tuning's adapter is the whole model: the same tensors as the full checkpoint, another header
         assertThat((double) full.checkpoint().adapterBytes()).isCloseTo(full.checkpoint().fullModelBytes(), within(2000.0));
         assertThat(results.methods().get(3).config().get("num_virtual_tokens").asInt()).isEqualTo(4);
