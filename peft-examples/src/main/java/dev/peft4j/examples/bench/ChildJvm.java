@@ -80,6 +80,16 @@ public final class ChildJvm {
         return command;
     }
 
+    /** @return the environment variables set for the child on top of this JVM's */
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    /** @return how long the child may run */
+    public Duration timeout() {
+        return timeout;
+    }
+
     /**
      * Starts the child, waits for it and reads its report.
      *

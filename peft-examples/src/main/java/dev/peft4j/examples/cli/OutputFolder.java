@@ -30,6 +30,30 @@ final class OutputFolder {
     }
 
     /**
+     * Accepts a new, empty or unrelated folder for {@code peft compare}, as {@link #requireNewRun}.
+     *
+     * @param folder the output folder of a new comparison
+     * @throws IllegalArgumentException as {@link #requireWritable}, or {@code F holds an earlier run (results.json); use
+     *     another --output} when it holds {@code results.json} or a method folder with a {@code child-spec.json}
+     */
+    static void requireNewComparison(Path folder) {
+        requireWritable(folder);
+        if (!Files.isDirectory(folder)) {
+            return;
+        }
+        boolean earlier = Files.exists(folder.resolve("results.json"));
+        try (var children = Files.list(folder)) {
+            earlier |= children.anyMatch(child -> Files.exists(child.resolve("child-spec.json")));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read " + folder + ": " + IoErrors.reason(e), e);
+        }
+        if (earlier) {
+            throw new IllegalArgumentException(folder + " holds an earlier run (results.json or a method's child-spec.json); "
+                    + "use another --output");
+        }
+    }
+
+    /**
      * @param folder a folder to write into, existing or not
      * @throws IllegalArgumentException {@code cannot write to F: <reason>}
      */

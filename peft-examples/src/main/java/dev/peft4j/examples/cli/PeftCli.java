@@ -14,8 +14,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "peft4j 0.1.0-SNAPSHOT",
         description = "Parameter-efficient fine-tuning on the JVM.",
-        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ServeDemoCommand.class, PlanCommand.class,
-                EmbedCommand.class, ReportCommand.class, MethodsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, CompareCommand.class, EvalCommand.class, PredictCommand.class, ServeDemoCommand.class,
+                PlanCommand.class, EmbedCommand.class, ReportCommand.class, MethodsCommand.class, CommandLine.HelpCommand.class})
 public final class PeftCli {
 
     private PeftCli() {}

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.peft4j.core.train.TrainingRecipe;
 
 /** Reads a {@link TrainingRecipe} from merged JSON with messages that name the key. */
-final class RecipeJson {
+public final class RecipeJson {
 
     private RecipeJson() {}
 
@@ -18,7 +18,7 @@ final class RecipeJson {
      * @return the validated recipe
      * @throws IllegalArgumentException naming the key and the bad value
      */
-    static TrainingRecipe read(ObjectMapper mapper, ObjectNode json) {
+    public static TrainingRecipe read(ObjectMapper mapper, ObjectNode json) {
         try {
             return mapper.treeToValue(json, TrainingRecipe.class);
         } catch (UnrecognizedPropertyException e) {

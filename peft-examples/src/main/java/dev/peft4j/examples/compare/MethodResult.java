@@ -1,5 +1,6 @@
 package dev.peft4j.examples.compare;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
@@ -54,7 +55,8 @@ public record MethodResult(String method, String peftType, String status, String
                 null, null, null, List.of(), List.of(), null, null, null);
     }
 
-    /** @return whether the method finished */
+    /** @return whether the method finished (not a JSON property: {@link #status()} says it) */
+    @JsonIgnore
     public boolean isOk() {
         return OK.equals(status);
     }

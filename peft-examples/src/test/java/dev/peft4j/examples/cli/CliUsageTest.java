@@ -15,7 +15,7 @@ class CliUsageTest {
 
     @Test
     void helpWorksOnEveryCommandWithoutItsRequiredOptions() {
-        for (String command : new String[] {"train", "eval", "predict", "plan", "embed", "methods"}) {
+        for (String command : new String[] {"train", "compare", "eval", "predict", "plan", "embed", "methods"}) {
             CliRun run = CliRun.of(command, "--help");
             assertThat(run.status()).as(command + ": " + run.err()).isZero();
             assertThat(run.out()).as(command).startsWith("Usage: peft " + command);
