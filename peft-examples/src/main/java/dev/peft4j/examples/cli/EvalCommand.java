@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
  * 80/20 split, seed 0; or the held-out part of the dataset the adapter's config records, see
  * {@link AdapterLabels}).
  */
-@Command(name = "eval", description = "Held-out accuracy of a saved adapter on the Rotten Tomatoes split of 'peft train'.")
+@Command(name = "eval", description = "Held-out accuracy of a saved adapter on the held-out split of the dataset it was trained on (as 'peft train' splits it).")
 final class EvalCommand implements Callable<Integer> {
 
     @Spec
