@@ -1,6 +1,7 @@
 package dev.peft4j.core.spi;
 
 import ai.djl.ndarray.NDArray;
+import java.util.Optional;
 
 /**
  * One PEFT method bound to its configuration: it adapts a model in place by wrapping or
@@ -100,7 +101,7 @@ public interface PeftMethod {
      *
      * @return the reason, completing "adapter 'x' cannot serve rows of a mixed-adapter batch: ..."
      */
-    default java.util.Optional<String> mixedBatchRefusal() {
-        return java.util.Optional.empty();
+    default Optional<String> mixedBatchRefusal() {
+        return Optional.empty();
     }
 }

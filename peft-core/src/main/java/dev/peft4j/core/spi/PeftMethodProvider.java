@@ -1,6 +1,7 @@
 package dev.peft4j.core.spi;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -103,8 +104,8 @@ public interface PeftMethodProvider<C extends PeftConfig> {
      * @return the memory model, or empty when the method offers none (the planner then lists it as
      *     not accounted)
      */
-    default java.util.Optional<MemoryModel<C>> memoryModel() {
-        return java.util.Optional.empty();
+    default Optional<MemoryModel<C>> memoryModel() {
+        return Optional.empty();
     }
 
     /**
@@ -113,7 +114,7 @@ public interface PeftMethodProvider<C extends PeftConfig> {
      *
      * @return the combiner, or empty when the method cannot combine adapters (the default)
      */
-    default java.util.Optional<AdapterCombiner> adapterCombiner() {
-        return java.util.Optional.empty();
+    default Optional<AdapterCombiner> adapterCombiner() {
+        return Optional.empty();
     }
 }
