@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.peft4j.core.runtime.PeftRuntime;
 import dev.peft4j.core.train.TrainingRecipe;
+import dev.peft4j.examples.compare.BaseModelSource;
 import dev.peft4j.examples.compare.CompareData;
 import dev.peft4j.examples.compare.CompareRecipe;
 import dev.peft4j.examples.compare.CompareResults;
@@ -94,6 +95,10 @@ final class CompareCommand implements Callable<Integer> {
         ObjectNode recipeFlags = recipeOptions.parse(flags);
         CompareRecipe recipe = CompareRecipe.read(runtime, quick, file,
                 configFile == null ? "compare recipe" : configFile.toString(), methods, recipeFlags);
+        BaseModelSource source = BaseModelSource.load(recipe.model());
+        for (MethodPlan plan : recipe.methods()) {
+            source.requireMaxLength(plan.recipe().get("max_length").asInt());
+        }
         CompareData data = CompareData.load(recipe);
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "peft compare: %s on %s, %d train / %d held-out sentences, methods %s; output %s%n",

@@ -53,4 +53,28 @@ class CompareCommandErrorsTest {
         CliRun run = CliRun.of("compare", "--config", config.toString(), "--output", dir.resolve("out").toString());
         assertThat(run.err()).isEqualTo("peft: " + config + ": a compare recipe must hold one JSON object" + System.lineSeparator());
     }
+
+    @Test
+    void aMaxLengthBeyondTheModelsPositionsFailsOnceBeforeAnyChild(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("compare.json");
+        Files.writeString(config, "{\"max_length\": 100000}");
+        CliRun run = CliRun.of("compare", "--config", config.toString(), "--output", dir.resolve("out").toString());
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("peft: max_length must be <= 512 (all-minilm-l6-v2's max_position_embeddings), got 100000"
+                + System.lineSeparator());
+        assertThat(run.out()).isEmpty();
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void aModelFolderWithoutConfigFailsOnceBeforeAnyChild(@TempDir Path dir) throws Exception {
+        Path model = Files.createDirectory(dir.resolve("model"));
+        Path config = dir.resolve("compare.json");
+        Files.writeString(config, "{\"model\": \"" + model + "\"}");
+        CliRun run = CliRun.of("compare", "--config", config.toString(), "--output", dir.resolve("out").toString());
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("peft: HF model directory " + model + " has no config.json" + System.lineSeparator());
+        assertThat(run.out()).isEmpty();
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
 }
