@@ -39,7 +39,8 @@ import java.util.TreeSet;
  * first: its config record's defaults &lt; the shared defaults &lt; the method's defaults in
  * {@link CompareDefaults} (or {@code peft train}'s preset for other methods) &lt; {@code --quick}
  * &lt; the config file's top-level keys &lt; the config file's {@code methods.<name>} &lt; recipe flags
- * ({@code --lr}, {@code --epochs}, ...; one value for every method).
+ * ({@code --lr}, {@code --epochs}, ...; one value for every method). Every method named in the file's
+ * {@code methods} is validated, whether or not {@code --methods} selects it.
  *
  * @param model the encoder: bundled name or HF directory path
  * @param data {@code "rotten-tomatoes"} or a data-file object
@@ -147,7 +148,9 @@ public record CompareRecipe(String model, JsonNode data, double testFraction, lo
         List<MethodPlan> plans = new ArrayList<>();
         ObjectNode effective = top.deepCopy();
         ObjectNode effectiveMethods = effective.putObject("methods");
-        for (String alias : aliases) {
+        Set<String> validated = new LinkedHashSet<>(aliases);
+        validated.addAll(overrides.keySet());
+        for (String alias : validated) {
             PeftMethodProvider<?> provider = runtime.provider(alias);
             ObjectNode merged = shared.deepCopy();
             JsonNode methodDefaults = defaultMethods.get(alias);
@@ -164,8 +167,11 @@ public record CompareRecipe(String model, JsonNode data, double testFraction, lo
             if (flags != null) {
                 merged.setAll(flags);
             }
-            plans.add(plan(runtime, provider, merged, recipeKeys));
-            effectiveMethods.set(alias, merged);
+            MethodPlan plan = plan(runtime, provider, merged, recipeKeys);
+            if (aliases.contains(alias)) {
+                plans.add(plan);
+                effectiveMethods.set(alias, merged);
+            }
         }
         return new CompareRecipe(text(top, "model"), data(top.get("data")), fraction(top), integer(top, "split_seed", Long.MIN_VALUE),
                 optionalPositive(top, "max_train_samples"), optionalPositive(top, "max_eval_samples"),

@@ -119,4 +119,21 @@ class CompareRecipeTest {
         assertThatThrownBy(() -> CompareRecipe.read(RUNTIME, false, null, "c.json", List.of("lora", "LORA")))
                 .hasMessage("method 'lora' is named twice");
     }
+
+    @Test
+    void methodsNotSelectedAreStillValidated() throws Exception {
+        assertThatThrownBy(() -> CompareRecipe.read(RUNTIME, false, json("{\"methods\": {\"lora\": {\"rr\": 4}}}"), "c.json",
+                List.of("prompt")))
+                .hasMessageStartingWith("methods.lora: unknown key 'rr'; known: [");
+        assertThatThrownBy(() -> CompareRecipe.read(RUNTIME, false, json("{\"methods\": {\"lora\": {\"r\": 0}}}"), "c.json",
+                List.of("prompt")))
+                .hasMessage("methods.lora: lora.r must be > 0, got 0");
+        assertThatThrownBy(() -> CompareRecipe.read(RUNTIME, false, json("{\"methods\": {\"lorra\": {}}}"), "c.json",
+                List.of("prompt")))
+                .hasMessageStartingWith("unknown method 'lorra'; known: [");
+        CompareRecipe recipe = CompareRecipe.read(RUNTIME, false, json("{\"methods\": {\"lora\": {\"r\": 4}}}"), "c.json",
+                List.of("prompt"));
+        assertThat(recipe.methods()).extracting(MethodPlan::alias).containsExactly("prompt");
+        assertThat(recipe.json().get("methods").has("lora")).isFalse();
+    }
 }
