@@ -139,7 +139,13 @@ public record CompareRecipe(String model, JsonNode data, double testFraction, lo
                 throw new IllegalArgumentException("method '" + alias + "' is named twice");
             }
         }
+        requireValidShared(mapper, top, recipeKeys, source);
         if (flags != null) {
+            for (Map.Entry<String, JsonNode> flag : flags.properties()) {
+                ObjectNode withFlag = top.deepCopy();
+                withFlag.set(flag.getKey(), flag.getValue());
+                requireValidShared(mapper, withFlag, recipeKeys, "--" + flag.getKey().replace('_', '-'));
+            }
             top.setAll(flags);
         }
         ObjectNode shared = top.deepCopy();
@@ -177,6 +183,23 @@ public record CompareRecipe(String model, JsonNode data, double testFraction, lo
                 optionalPositive(top, "max_train_samples"), optionalPositive(top, "max_eval_samples"),
                 Math.toIntExact(integer(top, "forgetting_sentences", 0)), Math.toIntExact(integer(top, "method_timeout_minutes", 1)),
                 heap(top), plans, effective);
+    }
+
+    /**
+     * Validates the recipe keys every method shares (defaults &lt; {@code --quick} &lt; the file's
+     * top-level keys, and then each flag on top), before any method's keys are merged in, so that an
+     * error names where the value came from.
+     *
+     * @throws IllegalArgumentException {@code compare.json: recipe.epochs must be > 0, got -1},
+     *     {@code --epochs: recipe.epochs must be > 0, got 0}
+     */
+    private static void requireValidShared(ObjectMapper mapper, ObjectNode top, List<String> recipeKeys, String where) {
+        ObjectNode shared = top.deepCopy().retain(recipeKeys);
+        try {
+            RecipeJson.read(mapper, shared);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+        }
     }
 
     private static MethodPlan plan(PeftRuntime runtime, PeftMethodProvider<?> provider, ObjectNode merged, List<String> recipeKeys) {

@@ -77,4 +77,11 @@ class CompareCommandErrorsTest {
         assertThat(run.out()).isEmpty();
         assertThat(dir.resolve("out")).doesNotExist();
     }
+
+    @Test
+    void aBadRecipeFlagIsBlamedOnTheFlag(@TempDir Path dir) {
+        CliRun run = CliRun.of("compare", "--quick", "--epochs", "0", "--output", dir.resolve("out").toString());
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("peft: --epochs: recipe.epochs must be > 0, got 0" + System.lineSeparator());
+    }
 }

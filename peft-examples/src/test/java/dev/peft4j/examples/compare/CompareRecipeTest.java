@@ -136,4 +136,15 @@ class CompareRecipeTest {
         assertThat(recipe.methods()).extracting(MethodPlan::alias).containsExactly("prompt");
         assertThat(recipe.json().get("methods").has("lora")).isFalse();
     }
+
+    @Test
+    void sharedRecipeErrorsNameTheFileOrTheFlagNotAMethod() throws Exception {
+        assertThatThrownBy(() -> CompareRecipe.read(RUNTIME, false, json("{\"epochs\": -1}"), "compare.json", null))
+                .hasMessage("compare.json: recipe.epochs must be > 0, got -1");
+        assertThatThrownBy(() -> CompareRecipe.read(RUNTIME, true, null, "compare recipe", null, json("{\"epochs\": 0}")))
+                .hasMessage("--epochs: recipe.epochs must be > 0, got 0");
+        assertThatThrownBy(() -> CompareRecipe.read(RUNTIME, false, json("{\"methods\": {\"lora\": {\"epochs\": 0}}}"), "c.json",
+                null))
+                .hasMessage("methods.lora: recipe.epochs must be > 0, got 0");
+    }
 }
