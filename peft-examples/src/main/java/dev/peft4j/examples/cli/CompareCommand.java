@@ -129,7 +129,7 @@ final class CompareCommand implements Callable<Integer> {
         try {
             node = mapper.readTree(configFile.toFile());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException(configFile + ": not valid JSON: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(configFile + " is not valid JSON: " + JsonSyntax.reason(e), e);
         }
         if (node == null || !node.isObject()) {
             throw new IllegalArgumentException(configFile + ": a compare recipe must hold one JSON object");

@@ -84,4 +84,14 @@ class CompareCommandErrorsTest {
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.err()).isEqualTo("peft: --epochs: recipe.epochs must be > 0, got 0" + System.lineSeparator());
     }
+
+    @Test
+    void truncatedJsonIsOneCleanLine(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("compare.json");
+        Files.writeString(config, "{\"epochs\": 2");
+        CliRun run = CliRun.of("compare", "--config", config.toString(), "--output", dir.resolve("out").toString());
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("peft: " + config + " is not valid JSON: unexpected end of input at line 1, column 13"
+                + System.lineSeparator());
+    }
 }

@@ -147,4 +147,15 @@ class CompareRecipeTest {
                 null))
                 .hasMessage("methods.lora: recipe.epochs must be > 0, got 0");
     }
+
+    @Test
+    void wrongJsonTypesGetOneCleanLine() throws Exception {
+        assertThatThrownBy(() -> CompareRecipe.read(RUNTIME, false, json("{\"epochs\": \"two\"}"), "compare.json", null))
+                .hasMessage("compare.json: recipe.epochs must be an integer, got \"two\"");
+        assertThatThrownBy(() -> CompareRecipe.read(RUNTIME, false, json("{\"batch_size\": 1.5}"), "compare.json", null))
+                .hasMessage("compare.json: recipe.batch_size must be an integer, got 1.5");
+        assertThatThrownBy(() -> CompareRecipe.read(RUNTIME, false, json("{\"methods\": {\"lora\": {\"lr\": \"fast\"}}}"), "c.json",
+                null))
+                .hasMessage("methods.lora: recipe.lr must be a number, got \"fast\"");
+    }
 }
