@@ -41,14 +41,21 @@ import picocli.CommandLine.Unmatched;
  * anything ran.
  */
 @Command(name = "compare", description = "Train and evaluate PEFT methods side by side on one recipe, each in its own JVM.",
-        footer = {"", "Default recipe: all-MiniLM-L6-v2 on the Rotten Tomatoes sentences (3,200 train / 800 held-out, stratified,",
-                "seed 0), batch 32, max length 64, 1 epoch; methods full (lr 1e-4), lora (r 8, query+value, lr 1e-3),",
-                "bottleneck (houlsby, lr 1e-3), prefix (lr 1e-2), prompt (lr 3e-2).",
-                "--config takes one JSON object (snake_case): model, data, test_fraction, split_seed, max_train_samples,",
-                "max_eval_samples, forgetting_sentences, method_timeout_minutes, recipe keys (lr, epochs, batch_size, ...)",
-                "and methods: {\"lora\": {\"r\": 16, \"lr\": 1e-3}, ...} (method keys are HF's config keys).",
-                "Recipe flags (--lr, --epochs, --batch-size, --max-length, --seed, --warmup-ratio, --weight-decay, --max-grad-norm,",
-                "--gradient-accumulation-steps) override the recipe for every method."})
+        footer = {"",
+                "Default recipe: all-MiniLM-L6-v2 on the Rotten Tomatoes sentences (3,200 train /",
+                "800 held-out, stratified, seed 0), batch 32, max length 64, 1 epoch; methods",
+                "full (lr 1e-4), lora (r 8, query+value, lr 1e-3), bottleneck (houlsby, lr 1e-3),",
+                "prefix (lr 1e-2), prompt (lr 3e-2).",
+                "",
+                "--config takes one JSON object (snake_case): model, data, test_fraction,",
+                "split_seed, max_train_samples, max_eval_samples, forgetting_sentences,",
+                "method_timeout_minutes, child_heap, recipe keys (lr, epochs, batch_size, ...)",
+                "and methods: {\"lora\": {\"r\": 16, \"lr\": 1e-3}, ...} (method keys are HF's",
+                "config keys; every method named there is validated, run or not).",
+                "",
+                "Recipe flags (--lr, --epochs, --batch-size, --max-length, --seed,",
+                "--warmup-ratio, --weight-decay, --max-grad-norm, --gradient-accumulation-steps)",
+                "override the recipe for every method."})
 final class CompareCommand implements Callable<Integer> {
 
     @Spec

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -93,5 +94,17 @@ class CompareCommandErrorsTest {
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.err()).isEqualTo("peft: " + config + " is not valid JSON: unexpected end of input at line 1, column 13"
                 + System.lineSeparator());
+    }
+
+    @Test
+    void theHelpFitsEightyColumnsAndListsEveryTopLevelKey() {
+        CliRun run = CliRun.of("compare", "--help");
+        assertThat(run.status()).isZero();
+        assertThat(run.out().lines()).allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(80));
+        String help = run.out().replaceAll("\\s+", " ");
+        for (String key : List.of("model", "data", "test_fraction", "split_seed", "max_train_samples", "max_eval_samples",
+                "forgetting_sentences", "method_timeout_minutes", "child_heap", "methods")) {
+            assertThat(help).contains(key);
+        }
     }
 }
