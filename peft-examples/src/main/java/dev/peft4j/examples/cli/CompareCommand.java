@@ -92,12 +92,23 @@ final class CompareCommand implements Callable<Integer> {
         ObjectMapper mapper = runtime.objectMapper();
         ObjectNode file = configFile == null ? null : readConfig(mapper);
         RecordFlags recipeOptions = new RecordFlags(mapper, TrainingRecipe.class, "the training recipe");
-        for (String flag : flags) {
+        for (int i = 0; i < flags.size(); i++) {
+            String flag = flags.get(i);
             String name = flag.contains("=") ? flag.substring(0, flag.indexOf('=')) : flag;
-            if (name.startsWith("-") && !recipeOptions.accepts(name)) {
+            if (!name.startsWith("-")) {
+                throw new IllegalArgumentException("unexpected argument '" + flag + "'; peft compare takes no positional arguments");
+            }
+            if (!recipeOptions.accepts(name)) {
                 throw new IllegalArgumentException("unknown option '" + name + "'; peft compare takes --config, --methods, --quick, "
                         + "--output, --progress, --no-progress and the recipe options " + recipeOptions.optionNames());
             }
+            if (!flag.contains("=")) {
+                i++;
+            }
+        }
+        if (methods != null && (methods.isEmpty() || methods.stream().anyMatch(String::isBlank))) {
+            throw new IllegalArgumentException("--methods has an empty entry: '" + String.join(",", methods)
+                    + "'; name the methods separated by commas, e.g. --methods lora,prompt");
         }
         ObjectNode recipeFlags = recipeOptions.parse(flags);
         CompareRecipe recipe = CompareRecipe.read(runtime, quick, file,

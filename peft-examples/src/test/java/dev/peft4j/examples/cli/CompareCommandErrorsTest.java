@@ -107,4 +107,26 @@ class CompareCommandErrorsTest {
             assertThat(help).contains(key);
         }
     }
+
+    @Test
+    void aPositionalArgumentIsRefused(@TempDir Path dir) {
+        CliRun run = CliRun.of("compare", "--quick", "extra-positional", "--output", dir.resolve("out").toString());
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("peft: unexpected argument 'extra-positional'; peft compare takes no positional arguments"
+                + System.lineSeparator());
+        CliRun afterValue = CliRun.of("compare", "--epochs", "2", "stray", "--output", dir.resolve("out").toString());
+        assertThat(afterValue.err()).isEqualTo("peft: unexpected argument 'stray'; peft compare takes no positional arguments"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void anEmptyMethodsEntryIsNamed(@TempDir Path dir) {
+        CliRun run = CliRun.of("compare", "--methods", "lora,,prompt", "--output", dir.resolve("out").toString());
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("peft: --methods has an empty entry: 'lora,,prompt'; name the methods separated by commas, "
+                + "e.g. --methods lora,prompt" + System.lineSeparator());
+        CliRun empty = CliRun.of("compare", "--methods=", "--output", dir.resolve("out").toString());
+        assertThat(empty.status()).isEqualTo(1);
+        assertThat(empty.err()).startsWith("peft: --methods has an empty entry: ");
+    }
 }
