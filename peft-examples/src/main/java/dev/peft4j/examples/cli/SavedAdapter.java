@@ -76,9 +76,11 @@ final class SavedAdapter {
      * Whether this adapter's method serves mixed-adapter batches, decided from its config alone
      * (before any model is loaded), as {@code PeftModel.forward(batch, adapterNames)} would.
      *
-     * @return why it cannot, e.g. {@code peft_type FULL cannot serve mixed-adapter batches: ...}, or empty if it can
+     * @param name the adapter's name, for the message
+     * @return why it cannot, e.g. {@code adapter 'a': peft_type FULL cannot serve mixed-adapter batches (adapter_names): ...}
+     *     or {@code adapter 'd' cannot serve rows of a mixed-adapter batch: it uses DoRA ...}, or empty if it can
      */
-    java.util.Optional<String> mixedBatchRefusal() {
+    java.util.Optional<String> mixedBatchRefusal(String name) {
         PeftConfig config = runtime.readHfConfig(configJson);
         String peftType;
         try {
@@ -88,10 +90,11 @@ final class SavedAdapter {
         }
         PeftMethod method = create(runtime.provider(peftType), config);
         if (!method.routesMixedBatches()) {
-            return java.util.Optional.of("peft_type " + peftType + " cannot serve mixed-adapter batches (adapter_names): its "
+            return java.util.Optional.of("adapter '" + name + "': peft_type " + peftType + " cannot serve mixed-adapter batches (adapter_names): its "
                     + "layers do not route batch rows to adapters; HF PEFT supports adapter_names for LoRA adapters");
         }
-        return method.mixedBatchRefusal();
+        return method.mixedBatchRefusal().map(reason -> "adapter '" + name + "' cannot serve rows of a mixed-adapter batch: "
+                + reason);
     }
 
     private static <C extends PeftConfig> PeftMethod create(PeftMethodProvider<C> provider, PeftConfig config) {

@@ -143,8 +143,8 @@ final class ServeDemoCommand implements Callable<Integer> {
                         + adapters.keySet().iterator().next() + "' one of " + first.numLabels() + "; one base model serves heads of "
                         + "one width (one logits tensor per batch)");
             }
-            adapter.mixedBatchRefusal().ifPresent(reason -> {
-                throw new IllegalArgumentException("adapter '" + name + "': " + reason);
+            adapter.mixedBatchRefusal(name).ifPresent(reason -> {
+                throw new IllegalArgumentException(reason);
             });
         });
         return adapters;
