@@ -114,8 +114,13 @@ final class CompareCommand implements Callable<Integer> {
         CompareRecipe recipe = CompareRecipe.read(runtime, quick, file,
                 configFile == null ? "compare recipe" : configFile.toString(), methods, recipeFlags);
         BaseModelSource source = BaseModelSource.load(recipe.model());
+        source.requireMaxLength(recipe.json().get("max_length").asInt());
         for (MethodPlan plan : recipe.methods()) {
-            source.requireMaxLength(plan.recipe().get("max_length").asInt());
+            try {
+                source.requireMaxLength(plan.recipe().get("max_length").asInt());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("methods." + plan.alias() + ": " + e.getMessage(), e);
+            }
         }
         CompareData data = CompareData.load(recipe);
         PrintWriter out = spec.commandLine().getOut();

@@ -68,6 +68,17 @@ class CompareCommandErrorsTest {
     }
 
     @Test
+    void aMethodsMaxLengthBeyondTheModelsPositionsNamesTheMethod(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("compare.json");
+        Files.writeString(config, "{\"methods\": {\"lora\": {}, \"prompt\": {\"max_length\": 600}}}");
+        CliRun run = CliRun.of("compare", "--config", config.toString(), "--output", dir.resolve("out").toString());
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("peft: methods.prompt: max_length must be <= 512 (all-minilm-l6-v2's max_position_embeddings), "
+                + "got 600" + System.lineSeparator());
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    @Test
     void aModelFolderWithoutConfigFailsOnceBeforeAnyChild(@TempDir Path dir) throws Exception {
         Path model = Files.createDirectory(dir.resolve("model"));
         Path config = dir.resolve("compare.json");
