@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.peft4j.core.runtime.PeftRuntime;
 import dev.peft4j.core.train.TrainingRecipe;
+import dev.peft4j.examples.compare.BaseModelSource;
 import dev.peft4j.examples.compare.CompareData;
 import dev.peft4j.examples.compare.CompareRecipe;
 import dev.peft4j.examples.compare.CompareResults;
@@ -40,14 +41,21 @@ import picocli.CommandLine.Unmatched;
  * anything ran.
  */
 @Command(name = "compare", description = "Train and evaluate PEFT methods side by side on one recipe, each in its own JVM.",
-        footer = {"", "Default recipe: all-MiniLM-L6-v2 on the Rotten Tomatoes sentences (3,200 train / 800 held-out, stratified,",
-                "seed 0), batch 32, max length 64, 1 epoch; methods full (lr 1e-4), lora (r 8, query+value, lr 1e-3),",
-                "bottleneck (houlsby, lr 1e-3), prefix (lr 1e-2), prompt (lr 3e-2).",
-                "--config takes one JSON object (snake_case): model, data, test_fraction, split_seed, max_train_samples,",
-                "max_eval_samples, forgetting_sentences, method_timeout_minutes, recipe keys (lr, epochs, batch_size, ...)",
-                "and methods: {\"lora\": {\"r\": 16, \"lr\": 1e-3}, ...} (method keys are HF's config keys).",
-                "Recipe flags (--lr, --epochs, --batch-size, --max-length, --seed, --warmup-ratio, --weight-decay, --max-grad-norm,",
-                "--gradient-accumulation-steps) override the recipe for every method."})
+        footer = {"",
+                "Default recipe: all-MiniLM-L6-v2 on the Rotten Tomatoes sentences (3,200 train /",
+                "800 held-out, stratified, seed 0), batch 32, max length 64, 1 epoch; methods",
+                "full (lr 1e-4), lora (r 8, query+value, lr 1e-3), bottleneck (houlsby, lr 1e-3),",
+                "prefix (lr 1e-2), prompt (lr 3e-2).",
+                "",
+                "--config takes one JSON object (snake_case): model, data, test_fraction,",
+                "split_seed, max_train_samples, max_eval_samples, forgetting_sentences,",
+                "method_timeout_minutes, child_heap, recipe keys (lr, epochs, batch_size, ...)",
+                "and methods: {\"lora\": {\"r\": 16, \"lr\": 1e-3}, ...} (method keys are HF's",
+                "config keys; every method named there is validated, run or not).",
+                "",
+                "Recipe flags (--lr, --epochs, --batch-size, --max-length, --seed,",
+                "--warmup-ratio, --weight-decay, --max-grad-norm, --gradient-accumulation-steps)",
+                "override the recipe for every method."})
 final class CompareCommand implements Callable<Integer> {
 
     @Spec
@@ -84,16 +92,36 @@ final class CompareCommand implements Callable<Integer> {
         ObjectMapper mapper = runtime.objectMapper();
         ObjectNode file = configFile == null ? null : readConfig(mapper);
         RecordFlags recipeOptions = new RecordFlags(mapper, TrainingRecipe.class, "the training recipe");
-        for (String flag : flags) {
+        for (int i = 0; i < flags.size(); i++) {
+            String flag = flags.get(i);
             String name = flag.contains("=") ? flag.substring(0, flag.indexOf('=')) : flag;
-            if (name.startsWith("-") && !recipeOptions.accepts(name)) {
+            if (!name.startsWith("-")) {
+                throw new IllegalArgumentException("unexpected argument '" + flag + "'; peft compare takes no positional arguments");
+            }
+            if (!recipeOptions.accepts(name)) {
                 throw new IllegalArgumentException("unknown option '" + name + "'; peft compare takes --config, --methods, --quick, "
                         + "--output, --progress, --no-progress and the recipe options " + recipeOptions.optionNames());
             }
+            if (!flag.contains("=")) {
+                i++;
+            }
+        }
+        if (methods != null && (methods.isEmpty() || methods.stream().anyMatch(String::isBlank))) {
+            throw new IllegalArgumentException("--methods has an empty entry: '" + String.join(",", methods)
+                    + "'; name the methods separated by commas, e.g. --methods lora,prompt");
         }
         ObjectNode recipeFlags = recipeOptions.parse(flags);
         CompareRecipe recipe = CompareRecipe.read(runtime, quick, file,
                 configFile == null ? "compare recipe" : configFile.toString(), methods, recipeFlags);
+        BaseModelSource source = BaseModelSource.load(recipe.model());
+        source.requireMaxLength(recipe.json().get("max_length").asInt());
+        for (MethodPlan plan : recipe.methods()) {
+            try {
+                source.requireMaxLength(plan.recipe().get("max_length").asInt());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("methods." + plan.alias() + ": " + e.getMessage(), e);
+            }
+        }
         CompareData data = CompareData.load(recipe);
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "peft compare: %s on %s, %d train / %d held-out sentences, methods %s; output %s%n",
@@ -124,7 +152,7 @@ final class CompareCommand implements Callable<Integer> {
         try {
             node = mapper.readTree(configFile.toFile());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException(configFile + ": not valid JSON: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(configFile + " is not valid JSON: " + JsonSyntax.reason(e), e);
         }
         if (node == null || !node.isObject()) {
             throw new IllegalArgumentException(configFile + ": a compare recipe must hold one JSON object");

@@ -1,5 +1,6 @@
 package dev.peft4j.examples.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.peft4j.core.train.checkpoint.CheckpointLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,10 +19,15 @@ final class OutputFolder {
      *
      * @param folder the output folder of a new run
      * @throws IllegalArgumentException {@code cannot write to F: it is a file, not a folder}, {@code cannot write to F:
-     *     permission denied}, or {@code F holds a peft train run (results.json / checkpoints); use --resume F or another --output}
+     *     permission denied}, {@code F holds a peft compare run (results.json with methods / report.html); use another --output},
+     *     or {@code F holds a peft train run (results.json / checkpoints); use --resume F or another --output}
      */
     static void requireNewRun(Path folder) {
         requireWritable(folder);
+        if (Files.isDirectory(folder) && holdsComparison(folder)) {
+            throw new IllegalArgumentException(folder + " holds a peft compare run (results.json with methods / report.html); "
+                    + "use another --output");
+        }
         if (Files.isDirectory(folder) && (Files.exists(folder.resolve("results.json"))
                 || Files.exists(CheckpointLayout.checkpointsOf(folder)) || Files.exists(folder.resolve("adapter_config.json")))) {
             throw new IllegalArgumentException(folder + " holds a peft train run (results.json / checkpoints); use --resume "
@@ -72,6 +78,22 @@ final class OutputFolder {
         if (!Files.isWritable(existing)) {
             throw new IllegalArgumentException("cannot write to " + folder + ": permission denied"
                     + (existing.equals(folder.toAbsolutePath()) ? "" : " (on " + existing + ")"));
+        }
+    }
+
+    /** @return whether the folder holds {@code report.html} or a {@code results.json} with a {@code methods} array */
+    private static boolean holdsComparison(Path folder) {
+        if (Files.exists(folder.resolve("report.html"))) {
+            return true;
+        }
+        Path results = folder.resolve("results.json");
+        if (!Files.isRegularFile(results)) {
+            return false;
+        }
+        try {
+            return new ObjectMapper().readTree(results.toFile()).path("methods").isArray();
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 }

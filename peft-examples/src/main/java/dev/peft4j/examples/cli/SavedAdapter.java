@@ -11,6 +11,9 @@ import dev.peft4j.core.runtime.InvalidConfigException;
 import dev.peft4j.core.runtime.PeftModel;
 import dev.peft4j.core.runtime.PeftRuntime;
 import dev.peft4j.core.spi.InjectionContext;
+import dev.peft4j.core.spi.PeftConfig;
+import dev.peft4j.core.spi.PeftMethod;
+import dev.peft4j.core.spi.PeftMethodProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,6 +70,35 @@ final class SavedAdapter {
                     + AdapterCheckpoint.WEIGHTS_FILE + " has no 2-D '" + CLASSIFIER_KEY + "' (train one with 'peft train')");
         }
         return new SavedAdapter(runtime, folder, Math.toIntExact(head.shape()[0]), contents.configJson());
+    }
+
+    /**
+     * Whether this adapter's method serves mixed-adapter batches, decided from its config alone
+     * (before any model is loaded), as {@code PeftModel.forward(batch, adapterNames)} would.
+     *
+     * @param name the adapter's name, for the message
+     * @return why it cannot, e.g. {@code adapter 'a': peft_type FULL cannot serve mixed-adapter batches (adapter_names): ...}
+     *     or {@code adapter 'd' cannot serve rows of a mixed-adapter batch: it uses DoRA ...}, or empty if it can
+     */
+    java.util.Optional<String> mixedBatchRefusal(String name) {
+        PeftConfig config = runtime.readHfConfig(configJson);
+        String peftType;
+        try {
+            peftType = runtime.objectMapper().readTree(configJson).path("peft_type").asText();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("adapter config of " + folder + " was read once but not twice", e);
+        }
+        PeftMethod method = create(runtime.provider(peftType), config);
+        if (!method.routesMixedBatches()) {
+            return java.util.Optional.of("adapter '" + name + "': peft_type " + peftType + " cannot serve mixed-adapter batches (adapter_names): its "
+                    + "layers do not route batch rows to adapters; HF PEFT supports adapter_names for LoRA adapters");
+        }
+        return method.mixedBatchRefusal().map(reason -> "adapter '" + name + "' cannot serve rows of a mixed-adapter batch: "
+                + reason);
+    }
+
+    private static <C extends PeftConfig> PeftMethod create(PeftMethodProvider<C> provider, PeftConfig config) {
+        return provider.create(provider.configType().cast(config));
     }
 
     /** @return the folder */

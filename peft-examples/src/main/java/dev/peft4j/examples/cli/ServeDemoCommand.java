@@ -101,8 +101,8 @@ final class ServeDemoCommand implements Callable<Integer> {
                 long loaded = ResidentMemory.bytesAfterGc();
                 ServeMemory memory = ServeMemory.measure(idle < 0 || loaded < 0 ? -1 : loaded - idle, baseParameters, peft.totalParameterCount() - baseParameters,
                         adapters.size(), () -> first.load(imported, tokenizer, manager));
-                out.printf(Locale.ROOT, "serve-demo: %s + %d adapters %s, %d requests (seed %d) in mixed batches of %d%n",
-                        base.modelName(), adapters.size(), adapters.keySet(), requests, seed, batchSize);
+                out.printf(Locale.ROOT, "serve-demo: %s + %d adapter%s %s, %d requests (seed %d) in mixed batches of %d%n",
+                        base.modelName(), adapters.size(), adapters.size() == 1 ? "" : "s", adapters.keySet(), requests, seed, batchSize);
                 Map<String, AdapterTally> tallies = new LinkedHashMap<>();
                 adapters.keySet().forEach(name -> tallies.put(name, new AdapterTally()));
                 serve(peft, tokenizer, manager, stream.subList(0, Math.min(batchSize, stream.size())), internal, null);
@@ -143,6 +143,9 @@ final class ServeDemoCommand implements Callable<Integer> {
                         + adapters.keySet().iterator().next() + "' one of " + first.numLabels() + "; one base model serves heads of "
                         + "one width (one logits tensor per batch)");
             }
+            adapter.mixedBatchRefusal(name).ifPresent(reason -> {
+                throw new IllegalArgumentException(reason);
+            });
         });
         return adapters;
     }

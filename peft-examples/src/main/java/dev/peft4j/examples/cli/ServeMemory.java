@@ -47,11 +47,11 @@ record ServeMemory(long sharedBytes, long copyBytes, int adapters, long basePara
             out.println("memory: resident set size not readable here (needs /proc/self/status)");
         } else {
             long separate = copyBytes * adapters;
-            out.printf(Locale.ROOT, "memory (resident, after GC): one base + %d adapters %.1f MiB; %d separate copies %.1f MiB"
-                    + " (one copy, base + 1 adapter, measured: %.1f MiB); saved %.1f MiB (%.0f%%)%n", adapters, sharedBytes / MIB,
-                    adapters, separate / MIB, copyBytes / MIB, (separate - sharedBytes) / MIB, 100.0 * (separate - sharedBytes) / separate);
+            out.printf(Locale.ROOT, "memory (resident, after GC): one base + %d adapter%s %.1f MiB; %d separate cop%s %.1f MiB"
+                    + " (one copy, base + 1 adapter, measured: %.1f MiB); saved %.1f MiB (%.0f%%)%n", adapters, adapters == 1 ? "" : "s",
+                    sharedBytes / MIB, adapters, adapters == 1 ? "y" : "ies", separate / MIB, copyBytes / MIB, (separate - sharedBytes) / MIB, 100.0 * (separate - sharedBytes) / separate);
         }
-        out.printf(Locale.ROOT, "parameters: base %,d (%.1f MiB fp32); %d adapters with their heads add %,d (%.2f MiB fp32)%n",
-                baseParameters, baseParameters * 4 / MIB, adapters, adapterParameters, adapterParameters * 4 / MIB);
+        out.printf(Locale.ROOT, "parameters: base %,d (%.1f MiB fp32); %d adapter%s with their heads add %,d (%.2f MiB fp32)%n",
+                baseParameters, baseParameters * 4 / MIB, adapters, adapters == 1 ? "" : "s", adapterParameters, adapterParameters * 4 / MIB);
     }
 }

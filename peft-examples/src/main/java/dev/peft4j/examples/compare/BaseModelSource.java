@@ -50,16 +50,24 @@ public record BaseModelSource(String name, ImportedBert weights, Path tokenizerF
 
     /**
      * @param maxLength the recipe's {@code max_length}, tokens
-     * @return the model's tokenizer, truncating there
-     * @throws IllegalArgumentException {@code max_length must be <= 512 (the model's max_position_embeddings), got 1000}
-     * @throws IOException if it cannot be read
+     * @throws IllegalArgumentException {@code max_length must be <= 512 (all-minilm-l6-v2's max_position_embeddings), got 1000}
      */
-    public SentenceTokenizer tokenizer(int maxLength) throws IOException {
+    public void requireMaxLength(int maxLength) {
         int limit = weights.config().maxPositionEmbeddings();
         if (maxLength > limit) {
             throw new IllegalArgumentException("max_length must be <= " + limit + " (" + name + "'s max_position_embeddings), got "
                     + maxLength);
         }
+    }
+
+    /**
+     * @param maxLength the recipe's {@code max_length}, tokens
+     * @return the model's tokenizer, truncating there
+     * @throws IllegalArgumentException {@code max_length must be <= 512 (the model's max_position_embeddings), got 1000}
+     * @throws IOException if it cannot be read
+     */
+    public SentenceTokenizer tokenizer(int maxLength) throws IOException {
+        requireMaxLength(maxLength);
         return bundled != null ? bundled.tokenizer(maxLength) : SentenceTokenizer.load(tokenizerFile, maxLength);
     }
 }

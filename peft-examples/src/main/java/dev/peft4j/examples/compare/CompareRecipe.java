@@ -39,7 +39,8 @@ import java.util.TreeSet;
  * first: its config record's defaults &lt; the shared defaults &lt; the method's defaults in
  * {@link CompareDefaults} (or {@code peft train}'s preset for other methods) &lt; {@code --quick}
  * &lt; the config file's top-level keys &lt; the config file's {@code methods.<name>} &lt; recipe flags
- * ({@code --lr}, {@code --epochs}, ...; one value for every method).
+ * ({@code --lr}, {@code --epochs}, ...; one value for every method). Every method named in the file's
+ * {@code methods} is validated, whether or not {@code --methods} selects it.
  *
  * @param model the encoder: bundled name or HF directory path
  * @param data {@code "rotten-tomatoes"} or a data-file object
@@ -138,7 +139,13 @@ public record CompareRecipe(String model, JsonNode data, double testFraction, lo
                 throw new IllegalArgumentException("method '" + alias + "' is named twice");
             }
         }
+        requireValidShared(mapper, top, recipeKeys, source);
         if (flags != null) {
+            for (Map.Entry<String, JsonNode> flag : flags.properties()) {
+                ObjectNode withFlag = top.deepCopy();
+                withFlag.set(flag.getKey(), flag.getValue());
+                requireValidShared(mapper, withFlag, recipeKeys, "--" + flag.getKey().replace('_', '-'));
+            }
             top.setAll(flags);
         }
         ObjectNode shared = top.deepCopy();
@@ -147,7 +154,9 @@ public record CompareRecipe(String model, JsonNode data, double testFraction, lo
         List<MethodPlan> plans = new ArrayList<>();
         ObjectNode effective = top.deepCopy();
         ObjectNode effectiveMethods = effective.putObject("methods");
-        for (String alias : aliases) {
+        Set<String> validated = new LinkedHashSet<>(aliases);
+        validated.addAll(overrides.keySet());
+        for (String alias : validated) {
             PeftMethodProvider<?> provider = runtime.provider(alias);
             ObjectNode merged = shared.deepCopy();
             JsonNode methodDefaults = defaultMethods.get(alias);
@@ -164,13 +173,33 @@ public record CompareRecipe(String model, JsonNode data, double testFraction, lo
             if (flags != null) {
                 merged.setAll(flags);
             }
-            plans.add(plan(runtime, provider, merged, recipeKeys));
-            effectiveMethods.set(alias, merged);
+            MethodPlan plan = plan(runtime, provider, merged, recipeKeys);
+            if (aliases.contains(alias)) {
+                plans.add(plan);
+                effectiveMethods.set(alias, merged);
+            }
         }
         return new CompareRecipe(text(top, "model"), data(top.get("data")), fraction(top), integer(top, "split_seed", Long.MIN_VALUE),
                 optionalPositive(top, "max_train_samples"), optionalPositive(top, "max_eval_samples"),
                 Math.toIntExact(integer(top, "forgetting_sentences", 0)), Math.toIntExact(integer(top, "method_timeout_minutes", 1)),
                 heap(top), plans, effective);
+    }
+
+    /**
+     * Validates the recipe keys every method shares (defaults &lt; {@code --quick} &lt; the file's
+     * top-level keys, and then each flag on top), before any method's keys are merged in, so that an
+     * error names where the value came from.
+     *
+     * @throws IllegalArgumentException {@code compare.json: recipe.epochs must be > 0, got -1},
+     *     {@code --epochs: recipe.epochs must be > 0, got 0}
+     */
+    private static void requireValidShared(ObjectMapper mapper, ObjectNode top, List<String> recipeKeys, String where) {
+        ObjectNode shared = top.deepCopy().retain(recipeKeys);
+        try {
+            RecipeJson.read(mapper, shared);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+        }
     }
 
     private static MethodPlan plan(PeftRuntime runtime, PeftMethodProvider<?> provider, ObjectNode merged, List<String> recipeKeys) {

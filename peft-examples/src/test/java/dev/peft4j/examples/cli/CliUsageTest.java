@@ -86,6 +86,14 @@ class CliUsageTest {
         Path withCheckpoints = Files.createDirectories(dir.resolve("run2/checkpoints"));
         assertThat(CliRun.of("train", "--method", "lora", "--output", withCheckpoints.getParent().toString()).err())
                 .startsWith("peft: " + withCheckpoints.getParent() + " holds a peft train run");
+        Path comparison = Files.createDirectories(dir.resolve("compare1"));
+        Files.writeString(comparison.resolve("results.json"), "{\"methods\": []}");
+        assertOneLine(CliRun.of("train", "--method", "lora", "--output", comparison.toString()),
+                "peft: " + comparison + " holds a peft compare run (results.json with methods / report.html); use another --output");
+        Path report = Files.createDirectories(dir.resolve("compare2"));
+        Files.writeString(report.resolve("report.html"), "<html></html>");
+        assertOneLine(CliRun.of("train", "--method", "lora", "--output", report.toString()),
+                "peft: " + report + " holds a peft compare run (results.json with methods / report.html); use another --output");
         // a folder of the user's own files passes the check (the run then stops at the --max-length check)
         Path userFolder = Files.createDirectories(dir.resolve("mine"));
         Files.writeString(userFolder.resolve("notes.txt"), "mine");

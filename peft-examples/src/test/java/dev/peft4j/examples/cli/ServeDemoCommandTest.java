@@ -127,4 +127,30 @@ class ServeDemoCommandTest {
         CliRun requests = CliRun.of("serve-demo", "--adapter", "a=" + dir, "--requests", "0");
         assertThat(requests.err()).isEqualTo("peft: --requests must be > 0, got 0" + System.lineSeparator());
     }
+
+    @Test
+    void aFullFineTuningAdapterIsRefusedBeforeTheHeader(@TempDir Path dir) throws Exception {
+        Path full = dir.resolve("full");
+        dev.peft4j.core.io.AdapterCheckpoint.save(full, "{\"peft_type\": \"FULL\"}",
+                Map.of(SavedAdapter.CLASSIFIER_KEY, new dev.peft4j.core.io.HostTensor(new long[] {2, 384}, new float[768])),
+                Map.of("format", "pt"));
+        CliRun run = CliRun.of("serve-demo", "--adapter", "a=" + full);
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).isEqualTo("peft: adapter 'a': peft_type FULL cannot serve mixed-adapter batches (adapter_names): its "
+                + "layers do not route batch rows to adapters; HF PEFT supports adapter_names for LoRA adapters" + System.lineSeparator());
+    }
+
+    @Test
+    void aDoraAdapterIsRefusedBeforeTheHeader(@TempDir Path dir) throws Exception {
+        Path dora = dir.resolve("dora");
+        dev.peft4j.core.io.AdapterCheckpoint.save(dora, "{\"peft_type\": \"LORA\", \"use_dora\": true}",
+                Map.of(SavedAdapter.CLASSIFIER_KEY, new dev.peft4j.core.io.HostTensor(new long[] {2, 384}, new float[768])),
+                Map.of("format", "pt"));
+        CliRun run = CliRun.of("serve-demo", "--adapter", "d=" + dora);
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).isEqualTo("peft: adapter 'd' cannot serve rows of a mixed-adapter batch: it uses DoRA (use_dora: true), "
+                + "which HF PEFT refuses in mixed-adapter batches too; serve it with setActiveAdapter" + System.lineSeparator());
+    }
 }

@@ -119,4 +119,43 @@ class CompareRecipeTest {
         assertThatThrownBy(() -> CompareRecipe.read(RUNTIME, false, null, "c.json", List.of("lora", "LORA")))
                 .hasMessage("method 'lora' is named twice");
     }
+
+    @Test
+    void methodsNotSelectedAreStillValidated() throws Exception {
+        assertThatThrownBy(() -> CompareRecipe.read(RUNTIME, false, json("{\"methods\": {\"lora\": {\"rr\": 4}}}"), "c.json",
+                List.of("prompt")))
+                .hasMessageStartingWith("methods.lora: unknown key 'rr'; known: [");
+        assertThatThrownBy(() -> CompareRecipe.read(RUNTIME, false, json("{\"methods\": {\"lora\": {\"r\": 0}}}"), "c.json",
+                List.of("prompt")))
+                .hasMessage("methods.lora: lora.r must be > 0, got 0");
+        assertThatThrownBy(() -> CompareRecipe.read(RUNTIME, false, json("{\"methods\": {\"lorra\": {}}}"), "c.json",
+                List.of("prompt")))
+                .hasMessageStartingWith("unknown method 'lorra'; known: [");
+        CompareRecipe recipe = CompareRecipe.read(RUNTIME, false, json("{\"methods\": {\"lora\": {\"r\": 4}}}"), "c.json",
+                List.of("prompt"));
+        assertThat(recipe.methods()).extracting(MethodPlan::alias).containsExactly("prompt");
+        assertThat(recipe.json().get("methods").has("lora")).isFalse();
+    }
+
+    @Test
+    void sharedRecipeErrorsNameTheFileOrTheFlagNotAMethod() throws Exception {
+        assertThatThrownBy(() -> CompareRecipe.read(RUNTIME, false, json("{\"epochs\": -1}"), "compare.json", null))
+                .hasMessage("compare.json: recipe.epochs must be > 0, got -1");
+        assertThatThrownBy(() -> CompareRecipe.read(RUNTIME, true, null, "compare recipe", null, json("{\"epochs\": 0}")))
+                .hasMessage("--epochs: recipe.epochs must be > 0, got 0");
+        assertThatThrownBy(() -> CompareRecipe.read(RUNTIME, false, json("{\"methods\": {\"lora\": {\"epochs\": 0}}}"), "c.json",
+                null))
+                .hasMessage("methods.lora: recipe.epochs must be > 0, got 0");
+    }
+
+    @Test
+    void wrongJsonTypesGetOneCleanLine() throws Exception {
+        assertThatThrownBy(() -> CompareRecipe.read(RUNTIME, false, json("{\"epochs\": \"two\"}"), "compare.json", null))
+                .hasMessage("compare.json: recipe.epochs must be an integer, got \"two\"");
+        assertThatThrownBy(() -> CompareRecipe.read(RUNTIME, false, json("{\"batch_size\": 1.5}"), "compare.json", null))
+                .hasMessage("compare.json: recipe.batch_size must be an integer, got 1.5");
+        assertThatThrownBy(() -> CompareRecipe.read(RUNTIME, false, json("{\"methods\": {\"lora\": {\"lr\": \"fast\"}}}"), "c.json",
+                null))
+                .hasMessage("methods.lora: recipe.lr must be a number, got \"fast\"");
+    }
 }
