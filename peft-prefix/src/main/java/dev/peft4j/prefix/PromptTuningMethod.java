@@ -38,9 +38,19 @@ public final class PromptTuningMethod implements PeftMethod {
     }
 
     /**
+     * {@code true}: several prompt-learning adapters may share one base model, each with its own
+     * {@code prompt_encoder.<adapter>} and its own {@code num_virtual_tokens}, one active at a time
+     * (HF PEFT's {@code PeftModel.add_adapter} / {@code set_adapter} for prompt learning).
+     */
+    @Override
+    public boolean supportsMultipleAdapters() {
+        return true;
+    }
+
+    /**
      * @throws IllegalArgumentException if the model is not a peft4j {@link TransformerModel}, a
      *     model key disagrees with the model, {@code TEXT} initialisation has no tokenizer, or a
-     *     prompt encoder is already attached
+     *     prompt encoder is already attached for this adapter's name
      */
     @Override
     public void apply(InjectionContext context) {

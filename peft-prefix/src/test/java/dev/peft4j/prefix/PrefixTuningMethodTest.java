@@ -202,12 +202,12 @@ class PrefixTuningMethodTest {
     }
 
     @Test
-    void aSecondPromptEncoderIsRejected() {
+    void aSecondPromptEncoderOfTheSameAdapterNameIsRejected() {
         try (PeftModel peft = adapt(manager, TaskType.SEQ_CLS, EIGHT)) {
-            assertThatThrownBy(() -> RUNTIME.createMethod(EIGHT).apply(new dev.peft4j.core.spi.InjectionContext(peft.baseModel(), "other",
+            assertThatThrownBy(() -> RUNTIME.createMethod(EIGHT).apply(new dev.peft4j.core.spi.InjectionContext(peft.baseModel(), "default",
                     ConfigOrigin.USER)))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("a prompt encoder is already attached (prompt_encoder.default); peft4j runs one prompt-learning adapter per model");
+                    .hasMessage("a prompt encoder is already attached for adapter 'default' (prompt_encoder.default)");
         }
     }
 }

@@ -9,6 +9,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
+import dev.peft4j.core.spi.AdapterSwitch;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,7 +23,8 @@ import java.util.Map;
  * last hidden state {@code (batch, seq, hidden)}.
  *
  * <p>Prompt learning: a {@link PromptEncoder} attached with {@link #attachPromptEncoder} (child
- * {@code prompt_encoder.<adapter>}) runs once at the start of every forward pass; its
+ * {@code prompt_encoder.<adapter>}) runs once at the start of every forward pass while its adapter
+ * is active (several may be attached, one per adapter, as HF PEFT's {@code PeftModel}); its
  * {@link SoftPrompt} and {@link KeyValuePrefix} reach the sub-blocks through the forward
  * {@code params} (callers may also put them there themselves). With a soft prompt of {@code n}
  * virtual tokens the attention mask is extended with {@code n} ones in front (as HF PEFT does) and
@@ -34,6 +36,7 @@ public final class BertModel extends ModuleBlock {
     public static final String PROMPT_ENCODER = "prompt_encoder";
 
     private final BertConfig config;
+    private AdapterSwitch adapterSwitch;
 
     /** @param config the encoder's configuration */
     public BertModel(BertConfig config) {
@@ -49,23 +52,42 @@ public final class BertModel extends ModuleBlock {
 
     /**
      * Attaches a prompt encoder as {@code prompt_encoder.<adapterName>}. Prefer
-     * {@link TransformerModel#attachPromptEncoder}, which also binds dropout streams.
+     * {@link TransformerModel#attachPromptEncoder}, which also binds dropout streams and the switch.
+     * Several prompt-learning adapters may be attached (HF PEFT's {@code PeftModel}); each forward
+     * pass runs only the encoders whose adapter {@code adapterSwitch} calls active.
      *
      * @param adapterName the adapter's name, without {@code "."}
      * @param encoder the encoder, initialized
+     * @param adapterSwitch the model's switch, which says whose encoder runs
      * @param <B> a block that is a prompt encoder
-     * @throws IllegalArgumentException if a prompt encoder is already attached (one adapter per
-     *     model), naming it
+     * @throws IllegalArgumentException if an encoder is already attached for {@code adapterName}
      */
-    <B extends Block & PromptEncoder> void attachPromptEncoder(String adapterName, B encoder) {
+    <B extends Block & PromptEncoder> void attachPromptEncoder(String adapterName, B encoder, AdapterSwitch adapterSwitch) {
+        ModuleDict dict;
         if (childNames().contains(PROMPT_ENCODER)) {
-            ModuleDict attached = (ModuleDict) child(PROMPT_ENCODER);
-            throw new IllegalArgumentException("a prompt encoder is already attached (" + PROMPT_ENCODER + "."
-                    + attached.childNames().iterator().next() + "); peft4j runs one prompt-learning adapter per model");
+            dict = (ModuleDict) child(PROMPT_ENCODER);
+            if (dict.contains(adapterName)) {
+                throw new IllegalArgumentException("a prompt encoder is already attached for adapter '" + adapterName + "' ("
+                        + PROMPT_ENCODER + "." + adapterName + ")");
+            }
+        } else {
+            dict = addChild(PROMPT_ENCODER, new ModuleDict());
         }
-        ModuleDict dict = new ModuleDict();
         dict.put(adapterName, encoder);
-        addChild(PROMPT_ENCODER, dict);
+        this.adapterSwitch = adapterSwitch;
+    }
+
+    /**
+     * Removes the prompt encoder of {@code adapterName} ({@code prompt_encoder.<adapterName>}).
+     *
+     * @param adapterName the adapter's name
+     * @return the removed encoder block, or {@code null} if none was attached for it
+     */
+    Block detachPromptEncoder(String adapterName) {
+        if (!childNames().contains(PROMPT_ENCODER) || !((ModuleDict) child(PROMPT_ENCODER)).contains(adapterName)) {
+            return null;
+        }
+        return ((ModuleDict) child(PROMPT_ENCODER)).remove(adapterName);
     }
 
     /** @return the attached prompt encoders by their path below this block ({@code prompt_encoder.default}) */
@@ -103,7 +125,7 @@ public final class BertModel extends ModuleBlock {
         return virtual == 0 ? out : new NDList(out.head().get(new NDIndex(":, {}:, :", virtual)));
     }
 
-    /** Runs the attached prompt encoders and adds their params to a copy of {@code params}. */
+    /** Runs the attached prompt encoders of the active adapters and adds their params to a copy of {@code params}. */
     private PairList<String, Object> withPromptInputs(ParameterStore store, NDList inputs, boolean training,
             PairList<String, Object> params) {
         Map<String, PromptEncoder> encoders = promptEncoders();
@@ -116,7 +138,12 @@ public final class BertModel extends ModuleBlock {
                 merged.add(entry.getKey(), entry.getValue());
             }
         }
-        for (PromptEncoder encoder : encoders.values()) {
+        for (Map.Entry<String, PromptEncoder> attached : encoders.entrySet()) {
+            String adapterName = attached.getKey().substring(PROMPT_ENCODER.length() + 1);
+            if (adapterSwitch != null && !adapterSwitch.isActive(adapterName)) {
+                continue;
+            }
+            PromptEncoder encoder = attached.getValue();
             PairList<String, Object> added = encoder.encode(store, inputs, training, params);
             if (added != null) {
                 for (Pair<String, Object> entry : added) {

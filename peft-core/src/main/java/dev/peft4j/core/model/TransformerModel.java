@@ -215,14 +215,29 @@ public final class TransformerModel implements AdaptableModel, AutoCloseable {
      * @param adapterName the adapter's name, without {@code "."}
      * @param encoder the encoder, initialized
      * @param <B> a block that is a prompt encoder
+     * <p>Several adapters may each attach one; a forward pass runs only the encoders of the adapters
+     * {@link #adapterSwitch()} calls active (none while adapters are disabled).
+     *
      * @return the encoder's module path
-     * @throws IllegalArgumentException if a prompt encoder is already attached
+     * @throws IllegalArgumentException if a prompt encoder is already attached for {@code adapterName}
      */
     public <B extends Block & PromptEncoder> String attachPromptEncoder(String adapterName, B encoder) {
-        encoderBlock().attachPromptEncoder(adapterName, encoder);
+        encoderBlock().attachPromptEncoder(adapterName, encoder, adapterToggle);
         String path = encoderPrefix + BertModel.PROMPT_ENCODER + "." + adapterName;
         DropoutStreams.bind(path, encoder);
         return path;
+    }
+
+    /**
+     * Removes the prompt encoder of {@code adapterName} from the module tree (HF PEFT's
+     * {@code delete_adapter} for a prompt-learning adapter); its parameters are no longer the model's.
+     *
+     * @param adapterName the adapter's name
+     * @return the removed encoder block (the caller closes its parameters), or {@code null} if the
+     *     adapter has no prompt encoder
+     */
+    public Block detachPromptEncoder(String adapterName) {
+        return encoderBlock().detachPromptEncoder(adapterName);
     }
 
     /**

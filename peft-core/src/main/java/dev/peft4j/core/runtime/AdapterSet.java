@@ -252,12 +252,13 @@ final class AdapterSet {
      * active adapters stay active, or, if none remain, the first remaining adapter becomes active
      * (logged, as HF PEFT's warning). A layer left without adapters is replaced by its base block
      * (HF keeps the empty wrapper), so deleting the last adapter leaves exactly the base model's
-     * modules and parameters.
+     * modules and parameters. A prompt-learning adapter's encoder ({@code prompt_encoder.<name>}) is
+     * removed from the module tree.
      *
      * @param name the adapter
      * @throws IllegalArgumentException if there is no such adapter, listing the adapters
      * @throws IllegalStateException if the adapter is merged into the base weights (nothing changes),
-     *     or its method keeps state the layers cannot remove (full fine-tuning, prompt encoders)
+     *     or its method trained the base weights themselves (full fine-tuning)
      */
     void delete(String name) {
         Adapter adapter = get(name);
@@ -271,11 +272,6 @@ final class AdapterSet {
             throw new IllegalStateException("adapter '" + name + "' (peft_type " + peftType(adapter.config())
                     + ") trained the base weights themselves; there is nothing to delete");
         }
-        List<String> promptEncoders = model.promptEncoders().keySet().stream().filter(path -> path.endsWith("." + name)).toList();
-        if (!promptEncoders.isEmpty()) {
-            throw new IllegalStateException("adapter '" + name + "' (peft_type " + peftType(adapter.config())
-                    + ") is a prompt encoder (" + promptEncoders.getFirst() + "); peft4j cannot delete prompt learning adapters");
-        }
         List<Parameter> owned = new ArrayList<>(adapter.index().parameters().values());
         owned.removeAll(adapter.index().trainedBaseParameters());
         for (Map.Entry<String, Block> entry : model.modules().entrySet()) {
@@ -286,6 +282,7 @@ final class AdapterSet {
                 }
             }
         }
+        model.detachPromptEncoder(name);
         owned.forEach(Parameter::close);
         adapters.remove(name);
         List<String> active = new ArrayList<>(model.adapterToggle().activeAdapters());

@@ -8,6 +8,7 @@ import dev.peft4j.core.io.AdapterKeys;
 import dev.peft4j.core.io.CheckpointPaths;
 import dev.peft4j.core.io.HostTensor;
 import dev.peft4j.core.model.AdapterToggle;
+import dev.peft4j.core.model.BertModel;
 import dev.peft4j.core.model.DropoutSeed;
 import dev.peft4j.core.model.PromptEncoder;
 import dev.peft4j.core.model.Parameters;
@@ -238,8 +239,7 @@ public final class PeftModel implements AutoCloseable {
      *     ({@link ConfigOrigin#USER})
      * @throws IllegalArgumentException if the name is not allowed or taken, the {@code peft_type}
      *     differs ({@code adapter 'b' has peft_type BOTTLENECK, but this model's adapters [default]
-     *     have peft_type LORA; ...}), the method holds one adapter per model (prompt learning,
-     *     bottleneck, full fine-tuning), an adapter trains base parameters ({@code bias}), or the
+     *     have peft_type LORA; ...}), the method holds one adapter per model (full fine-tuning), an adapter trains base parameters ({@code bias}), or the
      *     config does not fit the model
      * @throws IllegalStateException if this model was not created through a {@link PeftRuntime}
      */
@@ -346,7 +346,7 @@ public final class PeftModel implements AutoCloseable {
      * @param name an adapter of {@link #adapterNames()}
      * @throws IllegalArgumentException if there is no such adapter
      * @throws IllegalStateException if it is merged into the base weights (nothing changes), or is a
-     *     full fine-tuning or prompt learning adapter
+     *     full fine-tuning adapter
      */
     public void deleteAdapter(String name) {
         lock.write(() -> adapters.delete(name));
@@ -533,7 +533,7 @@ public final class PeftModel implements AutoCloseable {
         Map<String, HostTensor> out = new LinkedHashMap<>();
         if (!promptEncoderParameters) {
             model.promptEncoders().forEach((path, encoder) -> {
-                if (path.endsWith("." + name)) {
+                if (path.endsWith(BertModel.PROMPT_ENCODER + "." + name)) {
                     out.put(AdapterKeys.PROMPT_EMBEDDINGS, encoder.promptEmbeddings());
                 }
             });

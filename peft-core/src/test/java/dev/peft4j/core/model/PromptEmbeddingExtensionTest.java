@@ -102,9 +102,9 @@ class PromptEmbeddingExtensionTest {
             assertThat(prompted).isNotEqualTo(base);
             encoder.enabled = false;
             assertThat(model.forward(inputs, false).head().toFloatArray()).containsExactly(base);
-            assertThatThrownBy(() -> model.attachPromptEncoder("other", new ConstantPrompt(null)))
+            assertThatThrownBy(() -> model.attachPromptEncoder("default", new ConstantPrompt(null)))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("a prompt encoder is already attached (prompt_encoder.default); peft4j runs one prompt-learning adapter per model");
+                    .hasMessage("a prompt encoder is already attached for adapter 'default' (prompt_encoder.default)");
         }
     }
 
