@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * <p>Semantics: a merged adapter is part of the weights, so it computes whether or not it is active
  * (as HF); active adapters that are not merged keep adding their terms in the forward pass, so
  * merging a subset of the active adapters drops none of them. Merging an adapter that is already
- * merged does nothing and logs a warning. A disabled forward pass ({@code disableAdapter()}) unmerges
- * every layer it runs through first, as HF's forward does, and the layers stay unmerged.
+ * merged does nothing and logs a warning. {@code PeftModel.disableAdapter()} unmerges every merged
+ * adapter when its scope opens (HF unmerges inside the disabled forward pass), and they stay unmerged.
  */
 final class AdapterMerging {
 

@@ -381,8 +381,8 @@ public final class PeftModel implements AutoCloseable {
      *   <li>An adapter already merged is skipped with a warning in the log (HF warns too).</li>
      *   <li>A merged adapter is in the weights, so it computes whether or not it is active (as HF);
      *       active adapters left unmerged keep adding their terms, so merging a subset drops none.</li>
-     *   <li>A disabled forward pass ({@link #disableAdapter()}) unmerges the layers it runs through
-     *       first, as HF's forward does; they stay unmerged afterwards.</li>
+     *   <li>{@link #disableAdapter()} unmerges every merged adapter when its scope opens (HF unmerges
+     *       inside the disabled forward pass); they stay unmerged afterwards.</li>
      *   <li>{@link #deleteAdapter} refuses a merged adapter and changes nothing.</li>
      * </ul>
      * Call it outside a {@code GradientCollector}: it writes the base weights in place.
