@@ -1,9 +1,9 @@
 package dev.peft4j.core.io.hf;
 
-import dev.peft4j.core.io.HostTensor;
 import dev.peft4j.core.io.ModelFormatException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,49 +56,52 @@ public enum DecoderKeyLayout {
     /**
      * The result of {@link #normalise}.
      *
-     * @param tensors the tensors under state-dict names, in file order
-     * @param sourceFiles state-dict name to the file it was read from
+     * @param fileNames state-dict name to the tensor's name in the files, in file order; unmodifiable
+     * @param sourceFiles state-dict name to the file holding the tensor; unmodifiable
      * @param ignored file names dropped (buffers, a tied {@code lm_head.weight}), each with the reason
      */
-    public record Normalised(Map<String, HostTensor> tensors, Map<String, String> sourceFiles, List<String> ignored) {}
+    public record Normalised(Map<String, String> fileNames, Map<String, String> sourceFiles, List<String> ignored) {
+
+        /** Copies the collections, keeping their order. */
+        public Normalised {
+            fileNames = Collections.unmodifiableMap(new LinkedHashMap<>(fileNames));
+            sourceFiles = Collections.unmodifiableMap(new LinkedHashMap<>(sourceFiles));
+            ignored = List.copyOf(ignored);
+        }
+    }
 
     /**
-     * Maps a checkpoint's tensor names onto state-dict names.
+     * Maps a checkpoint's tensor names onto state-dict names (names only: no tensor data is read).
      *
-     * @param weights the tensors as read from the directory
+     * @param sourceFiles the checkpoint's tensor names, in file order, each with the file holding it
      * @param tiedHead whether the model's {@code lm_head} is tied to its input embedding
      * @param dir the directory, for messages
-     * @return the renamed tensors and what was dropped
+     * @return the renaming and what was dropped
      * @throws ModelFormatException {@code HF model directory <dir> has both 'transformer.wte.weight'
      *     (model.safetensors) and 'wte.weight' (model.safetensors)}
      */
-    public Normalised normalise(HfWeights weights, boolean tiedHead, Path dir) throws ModelFormatException {
-        Map<String, HostTensor> tensors = new LinkedHashMap<>();
+    public Normalised normalise(Map<String, String> sourceFiles, boolean tiedHead, Path dir) throws ModelFormatException {
+        Map<String, String> fileNames = new LinkedHashMap<>();
         Map<String, String> sources = new LinkedHashMap<>();
-        Map<String, String> originalNames = new LinkedHashMap<>();
         List<String> ignored = new ArrayList<>();
-        for (Map.Entry<String, HostTensor> tensor : weights.tensors().entrySet()) {
+        for (Map.Entry<String, String> tensor : sourceFiles.entrySet()) {
             String name = tensor.getKey();
-            String source = weights.sourceFiles().get(name);
-            if (name.equals(LM_HEAD_WEIGHT)) {
-                if (tiedHead) {
-                    ignored.add(name + " (the head is tied to the input embedding)");
-                    continue;
-                }
+            if (name.equals(LM_HEAD_WEIGHT) && tiedHead) {
+                ignored.add(name + " (the head is tied to the input embedding)");
+                continue;
             }
             String key = name.equals(LM_HEAD_WEIGHT) || name.startsWith(basePrefix) ? name : basePrefix + name;
             if (buffers.matcher(key).matches()) {
                 ignored.add(name + " (a buffer, not a parameter)");
                 continue;
             }
-            String earlier = originalNames.putIfAbsent(key, name);
+            String earlier = fileNames.putIfAbsent(key, name);
             if (earlier != null) {
                 throw new ModelFormatException("HF model directory " + dir + " has both '" + earlier + "' ("
-                        + sources.get(key) + ") and '" + name + "' (" + source + ")");
+                        + sources.get(key) + ") and '" + name + "' (" + tensor.getValue() + ")");
             }
-            tensors.put(key, tensor.getValue());
-            sources.put(key, source);
+            sources.put(key, tensor.getValue());
         }
-        return new Normalised(tensors, sources, ignored);
+        return new Normalised(fileNames, sources, ignored);
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.nn.Parameter;
 import dev.peft4j.core.io.AtomicDirectory;
 import dev.peft4j.core.io.HostTensor;
 import dev.peft4j.core.io.ModelFormatException;
+import dev.peft4j.core.io.safetensors.SafetensorsEntry;
 import dev.peft4j.core.io.safetensors.SafetensorsWriter;
 import dev.peft4j.core.model.ModuleTree;
 import dev.peft4j.core.model.Parameters;
@@ -33,7 +34,10 @@ import org.slf4j.LoggerFactory;
  * and optionally {@code tokenizer.json} ({@link DecoderTokenizer}). Tensor names are mapped as HF's
  * {@code from_pretrained} maps them ({@link DecoderKeyLayout}: the bare {@code GPT2Model} /
  * {@code LlamaModel} layouts, legacy buffers, tied heads). Every parameter of the model the config
- * describes must be in the files, with its shape, and nothing else may be.
+ * describes must be in the files, with its shape, and nothing else may be (non-float buffers such
+ * as {@code position_ids} aside). Names, dtypes and shapes are checked from the file headers before
+ * any data is read; then the tensors are copied into the model one at a time from the mapped files
+ * ({@link HfCheckpointFiles}), so loading holds at most one tensor on the Java heap.
  *
  * <p>{@link #save} writes {@code config.json} and {@code model.safetensors} (F32, HF state-dict
  * names from the {@code *ForCausalLM} root, no {@code lm_head.weight} when the head is tied, as HF's
@@ -44,6 +48,8 @@ public final class HfDecoderDirectory {
 
     /** The optional tokenizer file name. */
     public static final String TOKENIZER_JSON = "tokenizer.json";
+
+    private static final String FLOAT_DTYPES = "[BF16, F16, F32]";
 
     private static final Logger LOG = LoggerFactory.getLogger(HfDecoderDirectory.class);
 
@@ -66,7 +72,9 @@ public final class HfDecoderDirectory {
      *     [model.norm.weight]}; {@code HF model directory <dir> holds 1 tensor the llama model of its
      *     config.json does not have: [model.layers.2.mlp.up_proj.weight (model.safetensors)]};
      *     {@code tensor 'model.layers.0.self_attn.q_proj.weight' in model.safetensors of <dir> has shape
-     *     [8, 16]; the llama model of its config.json expects [16, 16]}
+     *     [8, 16]; the llama model of its config.json expects [16, 16]}; {@code tensor 'model.norm.weight'
+     *     in model.safetensors of <dir> has dtype I64; parameters are read from [BF16, F16, F32]}
+     *     (non-float tensors that are no parameter, such as {@code position_ids}, are skipped)
      * @throws IOException if reading fails
      */
     public static TransformerModel load(Path dir, NDManager parent) throws IOException {
@@ -75,41 +83,61 @@ public final class HfDecoderDirectory {
         }
         AtomicDirectory.recover(dir);
         HfDecoderConfig config = HfDecoderConfig.read(dir);
-        HfWeights weights = HfWeightFiles.read(dir);
-        DecoderKeyLayout.Normalised normalised = config.keyLayout().normalise(weights, config.tiedHead(), dir);
-        normalised.ignored().forEach(name -> LOG.debug("{}: ignoring {}", dir, name));
-        weights.skippedTensors().forEach(name -> LOG.debug("{}: skipping non-float tensor {}", dir, name));
-        TransformerModel model = config.newModel(parent);
-        try {
-            Map<String, Parameter> parameters = Parameters.byName(model.root());
-            checkFits(dir, config, normalised, parameters);
-            Parameters.loadStateDict(model.root(), normalised.tensors(), true);
-            return model;
-        } catch (IOException | RuntimeException e) {
-            model.close();
-            throw e;
+        try (HfCheckpointFiles files = HfCheckpointFiles.open(dir)) {
+            DecoderKeyLayout.Normalised normalised = config.keyLayout().normalise(files.sourceFiles(), config.tiedHead(), dir);
+            normalised.ignored().forEach(name -> LOG.debug("{}: ignoring {}", dir, name));
+            TransformerModel model = config.newModel(parent);
+            try {
+                Map<String, Parameter> parameters = Parameters.byName(model.root());
+                checkFits(files, config, normalised, parameters);
+                for (Map.Entry<String, String> tensor : normalised.fileNames().entrySet()) {
+                    if (parameters.containsKey(tensor.getKey())) {
+                        parameters.get(tensor.getKey()).getArray().set(files.readFloat(tensor.getValue()).values());
+                    } else {
+                        LOG.debug("{}: skipping non-float tensor {}", dir, tensor.getValue());
+                    }
+                }
+                return model;
+            } catch (IOException | RuntimeException e) {
+                model.close();
+                throw e;
+            }
         }
     }
 
-    private static void checkFits(Path dir, HfDecoderConfig config, DecoderKeyLayout.Normalised normalised,
+    /** Names and shapes, from the headers alone: every parameter given, nothing else, each with its shape. */
+    private static void checkFits(HfCheckpointFiles files, HfDecoderConfig config, DecoderKeyLayout.Normalised normalised,
             Map<String, Parameter> parameters) throws ModelFormatException {
+        Path dir = files.dir();
         String model = "the " + config.modelType() + " model of its " + HfDecoderConfig.CONFIG_JSON;
-        List<String> missing = parameters.keySet().stream().filter(name -> !normalised.tensors().containsKey(name)).toList();
+        Map<String, String> given = normalised.fileNames();
+        List<String> missing = parameters.keySet().stream().filter(name -> !given.containsKey(name)).toList();
         if (!missing.isEmpty()) {
             throw new ModelFormatException("HF model directory " + dir + " lacks " + count(missing.size()) + " " + model
                     + " needs: " + missing);
         }
-        List<String> unexpected = normalised.tensors().keySet().stream().filter(name -> !parameters.containsKey(name))
-                .map(name -> name + " (" + normalised.sourceFiles().get(name) + ")").toList();
+        List<String> unexpected = given.keySet().stream().filter(name -> !parameters.containsKey(name))
+                .filter(name -> files.entries().get(given.get(name)).dtype().isReadableAsFloat())
+                .map(name -> given.get(name) + " (" + normalised.sourceFiles().get(name) + ")").toList();
         if (!unexpected.isEmpty()) {
             throw new ModelFormatException("HF model directory " + dir + " holds " + count(unexpected.size()) + " " + model
                     + " does not have: " + unexpected);
         }
-        for (Map.Entry<String, HostTensor> tensor : normalised.tensors().entrySet()) {
-            long[] expected = parameters.get(tensor.getKey()).getShape().getShape();
-            if (!Arrays.equals(expected, tensor.getValue().shape())) {
-                throw new ModelFormatException("tensor '" + tensor.getKey() + "' in " + normalised.sourceFiles().get(tensor.getKey())
-                        + " of " + dir + " has shape " + Arrays.toString(tensor.getValue().shape()) + "; " + model
+        for (Map.Entry<String, String> tensor : given.entrySet()) {
+            Parameter parameter = parameters.get(tensor.getKey());
+            if (parameter == null) {
+                continue;
+            }
+            SafetensorsEntry entry = files.entries().get(tensor.getValue());
+            if (!entry.dtype().isReadableAsFloat()) {
+                throw new ModelFormatException("tensor '" + tensor.getValue() + "' in " + normalised.sourceFiles().get(tensor.getKey())
+                        + " of " + dir + " has dtype " + entry.dtype() + "; parameters are read from " + FLOAT_DTYPES);
+            }
+            long[] expected = parameter.getShape().getShape();
+            long[] actual = entry.shape();
+            if (!Arrays.equals(expected, actual)) {
+                throw new ModelFormatException("tensor '" + tensor.getValue() + "' in " + normalised.sourceFiles().get(tensor.getKey())
+                        + " of " + dir + " has shape " + Arrays.toString(actual) + "; " + model
                         + " expects " + Arrays.toString(expected));
             }
         }

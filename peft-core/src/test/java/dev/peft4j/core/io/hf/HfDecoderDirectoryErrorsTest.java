@@ -2,11 +2,16 @@ package dev.peft4j.core.io.hf;
 
 import static dev.peft4j.core.io.hf.HfDecoderFixtures.directory;
 import static dev.peft4j.core.io.hf.HfDecoderFixtures.writeF32;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
 import dev.peft4j.core.io.HostTensor;
 import dev.peft4j.core.io.ModelFormatException;
+import dev.peft4j.core.io.safetensors.SafetensorsDtype;
+import dev.peft4j.core.io.safetensors.SafetensorsTensor;
+import dev.peft4j.core.io.safetensors.SafetensorsTensors;
+import dev.peft4j.core.io.safetensors.SafetensorsWriter;
 import dev.peft4j.core.model.TransformerModel;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -184,5 +189,38 @@ class HfDecoderDirectoryErrorsTest {
         assertThatThrownBy(() -> HfDecoderDirectory.load(noWeights, manager))
                 .isInstanceOf(FileNotFoundException.class)
                 .hasMessage("HF model directory " + noWeights + " has neither model.safetensors nor model.safetensors.index.json");
+    }
+    @Test
+    void anIntegerParameterIsRefusedAndAnIntegerBufferSkipped() throws IOException {
+        Path dir = llamaDir("int-norm", true);
+        Map<String, SafetensorsTensor> tensors = HfDecoderFixtures.typed(llamaWeights(dir), SafetensorsDtype.F32);
+        tensors.put("model.position_ids", SafetensorsTensors.ofI64(new long[] {1, 3}, 0, 1, 2));
+        SafetensorsWriter.writeTensors(dir.resolve("model.safetensors"), tensors);
+        try (TransformerModel loaded = HfDecoderDirectory.load(dir, manager)) {
+            assertThat(loaded.encoderWeights()).doesNotContainKey("model.position_ids");
+        }
+
+        tensors.put("model.norm.weight", SafetensorsTensors.ofI64(new long[] {16}, new long[16]));
+        SafetensorsWriter.writeTensors(dir.resolve("model.safetensors"), tensors);
+        assertThatThrownBy(() -> HfDecoderDirectory.load(dir, manager))
+                .isInstanceOf(ModelFormatException.class)
+                .hasMessage("tensor 'model.norm.weight' in model.safetensors of " + dir
+                        + " has dtype I64; parameters are read from [BF16, F16, F32]");
+    }
+
+    @Test
+    void aBareGpt2ShapeMismatchNamesTheTensorAsTheFileSpellsIt() throws IOException {
+        Path dir = directory(tmp.resolve("gpt2-bare-shape"), HfDecoderFixtures.GPT2_CONFIG_JSON);
+        Map<String, HostTensor> bare = new LinkedHashMap<>();
+        try (TransformerModel model = HfDecoderFixtures.newModel(dir, manager)) {
+            model.encoderWeights().forEach((name, tensor) -> bare.put(name.substring("transformer.".length()), tensor));
+        }
+        bare.put("h.0.attn.c_attn.weight", bare.get("h.0.attn.c_attn.weight").transpose2d());
+        writeF32(dir.resolve("model.safetensors"), bare);
+
+        assertThatThrownBy(() -> HfDecoderDirectory.load(dir, manager))
+                .isInstanceOf(ModelFormatException.class)
+                .hasMessage("tensor 'h.0.attn.c_attn.weight' in model.safetensors of " + dir
+                        + " has shape [48, 16]; the gpt2 model of its config.json expects [16, 48]");
     }
 }
