@@ -198,4 +198,17 @@ class HfWeightFilesTest {
         assertThat(index.shards()).isEqualTo(List.of(SHARD_1, SHARD_2));
         assertThat(index.tensorsIn(SHARD_1)).containsExactly("a", "b");
     }
+    @Test
+    void mappedCheckpointKnowsEveryShapeFromTheHeadersAndReadsOneTensorAtATime() throws IOException {
+        twoShards();
+        try (HfCheckpointFiles files = HfCheckpointFiles.open(dir)) {
+            assertThat(files.entries().keySet()).containsExactly("a", "b", "c");
+            assertThat(files.entries().get("b").shape()).containsExactly(1, 2);
+            assertThat(files.sourceFiles()).containsEntry("c", SHARD_2);
+            assertThat(files.readFloat("c")).isEqualTo(tensor(new long[] {2}, 5f, 6f));
+            assertThatThrownBy(() -> files.readFloat("d"))
+                    .isInstanceOf(java.util.NoSuchElementException.class)
+                    .hasMessage("no tensor 'd' in HF model directory " + dir);
+        }
+    }
 }
