@@ -63,10 +63,10 @@ public final class HfDecoderDirectory {
      * @param parent the manager under which the model's own manager is created
      * @return the model with the directory's weights, {@link TaskType#CAUSAL_LM}; the caller closes it
      * @throws FileNotFoundException {@code model directory not found: <dir>}, a missing
-     *     {@code config.json} ({@link HfDecoderConfig#read}), weights or shard ({@link HfWeightFiles#read})
+     *     {@code config.json} ({@link HfDecoderConfig#read}), weights or shard ({@link HfCheckpointFiles#open})
      * @throws ModelFormatException for a bad {@code config.json} (an unknown {@code model_type}:
      *     {@code config.json in <dir> has model_type 'mistral'; supported: [gpt2, llama]}), an
-     *     inconsistent shard index ({@link HfWeightFiles#read}), a name given twice
+     *     inconsistent shard index ({@link HfCheckpointFiles#open}), a name given twice
      *     ({@link DecoderKeyLayout#normalise}), or weights that do not fit the config:
      *     {@code HF model directory <dir> lacks 1 tensor the llama model of its config.json needs:
      *     [model.norm.weight]}; {@code HF model directory <dir> holds 1 tensor the llama model of its
