@@ -17,7 +17,8 @@ import java.util.Set;
  * seeded draw per row and step), in evaluation mode without gradients.
  *
  * <p>Prompts of different lengths are padded on the left ({@link PromptBatch}); each row computes as
- * its prompt alone. A row stops at its first stop token ({@code eos_token_id}, kept as its last
+ * its prompt alone (greedy rows equal their prompt generated alone; a sampled row's draws are keyed
+ * by its index in the batch, so equal prompts in one batch get different samples, as in HF). A row stops at its first stop token ({@code eos_token_id}, kept as its last
  * token; afterwards it is fed {@code pad_token_id}, as HF) or after {@code max_new_tokens}; the batch
  * ends when every row has stopped. With {@code use_cache} the prompts go through the model once and
  * every further call feeds one new token per row against the {@link KeyValueCache} (HF's
