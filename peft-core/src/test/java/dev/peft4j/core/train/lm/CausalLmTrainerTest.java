@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.peft4j.core.model.Parameters;
+import dev.peft4j.core.model.TaskType;
+import dev.peft4j.core.model.TinyBert;
 import dev.peft4j.core.model.TransformerModel;
 import dev.peft4j.core.runtime.PeftModel;
 import dev.peft4j.core.testing.TinyCausalLms;
@@ -200,6 +202,11 @@ class CausalLmTrainerTest {
             assertThatThrownBy(() -> trainer.train(List.of(new int[] {1}), List.of()))
                     .hasMessage("no token to predict in this update: every block has fewer than 2 tokens");
             assertThatThrownBy(() -> CausalLmTrainer.builder().optEvalSteps(0)).hasMessage("eval_steps must be > 0, got 0");
+        }
+        try (PeftModel bert = TinyCausalLms.full(TinyBert.create(manager, TaskType.SEQ_CLS))) {
+            assertThatThrownBy(() -> CausalLmTrainer.builder().setModel(bert).setRecipe(LmTrainingRecipe.defaults()).build())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("causal-LM training needs a CAUSAL_LM model (Llama or GPT-2), got bert SEQ_CLS");
         }
     }
 }
