@@ -1,0 +1,108 @@
+package dev.peft4j.examples.lm;
+
+import dev.peft4j.core.model.CounterRng;
+import dev.peft4j.examples.data.TextDocument;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Documents packed into one stream of byte-level tokens, {@code BOS doc EOS BOS doc EOS ...}
+ * ({@link ByteTokenizer#encodeDocument}), cut into fixed-length windows for causal language
+ * modelling (GPT-2's and HF's {@code group_texts} packing). Windows hold only real tokens, so no
+ * position is padded during training.
+ *
+ * @param tokens the packed token ids (not copied; do not modify)
+ */
+public record TokenStream(int[] tokens) {
+
+    /**
+     * @param documents the documents, in order
+     * @return their packed stream
+     */
+    public static TokenStream pack(List<TextDocument> documents) {
+        int total = 0;
+        List<int[]> encoded = new ArrayList<>(documents.size());
+        for (TextDocument document : documents) {
+            int[] ids = ByteTokenizer.encodeDocument(document.text());
+            encoded.add(ids);
+            total = Math.addExact(total, ids.length);
+        }
+        int[] tokens = new int[total];
+        int at = 0;
+        for (int[] ids : encoded) {
+            System.arraycopy(ids, 0, tokens, at, ids.length);
+            at += ids.length;
+        }
+        return new TokenStream(tokens);
+    }
+
+    /** @return the number of tokens */
+    public int length() {
+        return tokens.length;
+    }
+
+    /**
+     * A training batch of windows at pseudo-random offsets: window {@code i} of update {@code step}
+     * starts at {@code bits(key(seed, step, 0), i) mod (length - seqLen + 1)} ({@link CounterRng},
+     * counter-based), so a run is a pure function of its seed and any update can be replayed.
+     *
+     * @param seed the run's seed
+     * @param step the update's index
+     * @param batchSize windows in the batch, &gt; 0
+     * @param seqLen tokens per window, &gt; 1
+     * @return {@code batchSize} windows of {@code seqLen} token ids
+     * @throws IllegalArgumentException when the stream is shorter than one window:
+     *     {@code the token stream (50 tokens) is shorter than one window of seq_len 64}
+     */
+    public long[][] randomWindows(long seed, long step, int batchSize, int seqLen) {
+        requireWindow(seqLen);
+        long key = CounterRng.key(seed, step, 0);
+        long starts = tokens.length - seqLen + 1L;
+        long[][] batch = new long[batchSize][];
+        for (int i = 0; i < batchSize; i++) {
+            int start = (int) Long.remainderUnsigned(CounterRng.bits(key, i), starts);
+            batch[i] = window(start, seqLen);
+        }
+        return batch;
+    }
+
+    /**
+     * The stream cut into consecutive windows for evaluation: window {@code j} holds tokens
+     * {@code [j (seqLen - 1), j (seqLen - 1) + seqLen)}, so consecutive windows overlap by one token
+     * and every token after the first is predicted exactly once (each window's first token is context
+     * only). The last window may be shorter. At most {@code maxWindows} windows are taken.
+     *
+     * @param seqLen tokens per window, &gt; 1
+     * @param maxWindows the limit, &gt; 0
+     * @return the windows, each of 2 to {@code seqLen} tokens
+     */
+    public List<long[]> evaluationWindows(int seqLen, int maxWindows) {
+        requireWindow(Math.min(seqLen, 2));
+        if (seqLen < 2) {
+            throw new IllegalArgumentException("seq_len must be > 1, got " + seqLen);
+        }
+        List<long[]> windows = new ArrayList<>();
+        for (int start = 0; start + 1 < tokens.length && windows.size() < maxWindows; start += seqLen - 1) {
+            windows.add(window(start, Math.min(seqLen, tokens.length - start)));
+        }
+        return windows;
+    }
+
+    private void requireWindow(int seqLen) {
+        if (seqLen < 2) {
+            throw new IllegalArgumentException("seq_len must be > 1, got " + seqLen);
+        }
+        if (tokens.length < seqLen) {
+            throw new IllegalArgumentException("the token stream (" + tokens.length + " tokens) is shorter than one window of seq_len "
+                    + seqLen);
+        }
+    }
+
+    private long[] window(int start, int length) {
+        long[] window = new long[length];
+        for (int k = 0; k < length; k++) {
+            window[k] = tokens[start + k];
+        }
+        return window;
+    }
+}
