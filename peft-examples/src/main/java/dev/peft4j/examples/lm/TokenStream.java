@@ -77,7 +77,6 @@ public record TokenStream(int[] tokens) {
      * @return the windows, each of 2 to {@code seqLen} tokens
      */
     public List<long[]> evaluationWindows(int seqLen, int maxWindows) {
-        requireWindow(Math.min(seqLen, 2));
         if (seqLen < 2) {
             throw new IllegalArgumentException("seq_len must be > 1, got " + seqLen);
         }
