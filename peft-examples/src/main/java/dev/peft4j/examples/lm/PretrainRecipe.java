@@ -80,7 +80,7 @@ public record PretrainRecipe(int hiddenSize, int intermediateSize, int numHidden
      * @return the recipe {@code peft pretrain-lm} and {@code peft compare-lm} use
      */
     public static PretrainRecipe standard() {
-        return new PretrainRecipe(256, 688, 4, 4, 2, 128, 16, 1500, 3e-3, 0.05, 0.1, 1.0, 0, 400);
+        return new PretrainRecipe(128, 344, 4, 4, 2, 128, 16, 1500, 3e-3, 0.05, 0.1, 1.0, 0, 400);
     }
 
     /** @return the smoke base of {@code --quick}: the same shape, 150 updates, 50 evaluation windows */
