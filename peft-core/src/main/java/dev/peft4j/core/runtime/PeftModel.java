@@ -10,6 +10,7 @@ import dev.peft4j.core.io.HostTensor;
 import dev.peft4j.core.model.AdapterToggle;
 import dev.peft4j.core.model.BertModel;
 import dev.peft4j.core.model.DropoutSeed;
+import dev.peft4j.core.model.KeyValueCache;
 import dev.peft4j.core.model.PromptEncoder;
 import dev.peft4j.core.model.Parameters;
 import dev.peft4j.core.model.TaskType;
@@ -182,6 +183,22 @@ public final class PeftModel implements AutoCloseable {
      */
     public NDList forward(NDList inputs, DropoutSeed seed) {
         return lock.read(() -> model.forward(inputs, seed));
+    }
+
+    /**
+     * Runs the adapted decoder in evaluation mode on new tokens after the cached ones and appends
+     * their keys, values and mask to {@code cache} (see
+     * {@link TransformerModel#forward(NDList, KeyValueCache)}); HF's {@code past_key_values}, as
+     * {@link dev.peft4j.core.generate.Generator} uses it.
+     *
+     * @param inputs {@code input_ids (batch, new)} and {@code attention_mask (batch, new)} int64,
+     *     covering only the new tokens
+     * @param cache the decoder's cache ({@link TransformerModel#newKeyValueCache}), empty on the first call
+     * @return logits {@code (batch, new, vocab)} fp32
+     * @throws IllegalStateException if the model is not {@link TaskType#CAUSAL_LM}
+     */
+    public NDList forward(NDList inputs, KeyValueCache cache) {
+        return lock.read(() -> model.forward(inputs, cache));
     }
 
     /**

@@ -9,9 +9,9 @@ import me.tongfei.progressbar.ProgressBarStyle;
 /**
  * A console progress bar over optimizer updates, with elapsed time, ETA, speed and the last
  * loss and learning rate, drawn on {@code stderr} by me.tongfei progressbar; or nothing when
- * disabled (tests, batch jobs).
+ * disabled (tests, batch jobs). Shared by {@link Trainer} and the causal-LM trainer.
  */
-final class TrainingProgress implements AutoCloseable {
+public final class TrainingProgress implements AutoCloseable {
 
     /** Characters drawn off a terminal: room for the bar, ETA, speed and the loss message. */
     private static final int MAX_WIDTH = 120;
@@ -27,7 +27,7 @@ final class TrainingProgress implements AutoCloseable {
      * @param totalSteps updates planned
      * @return the progress display, starting at update 0
      */
-    static TrainingProgress create(boolean enabled, long totalSteps) {
+    public static TrainingProgress create(boolean enabled, long totalSteps) {
         return create(enabled, totalSteps, 0);
     }
 
@@ -37,7 +37,7 @@ final class TrainingProgress implements AutoCloseable {
      * @param doneSteps updates already taken (a resumed run starts there)
      * @return the progress display
      */
-    static TrainingProgress create(boolean enabled, long totalSteps, long doneSteps) {
+    public static TrainingProgress create(boolean enabled, long totalSteps, long doneSteps) {
         if (!enabled) {
             return new TrainingProgress(null);
         }
@@ -60,7 +60,12 @@ final class TrainingProgress implements AutoCloseable {
                 : new ConsoleProgressBarConsumer(System.err, MAX_WIDTH);
     }
 
-    void step(StepEvent event) {
+    /**
+     * Advances the bar by one update and shows its epoch, loss and learning rate.
+     *
+     * @param event the update
+     */
+    public void step(StepEvent event) {
         if (bar != null) {
             bar.setExtraMessage(String.format(Locale.ROOT, " epoch %d loss %.4f lr %.2e", event.epoch() + 1, event.loss(), event.learningRate()));
             bar.step();
