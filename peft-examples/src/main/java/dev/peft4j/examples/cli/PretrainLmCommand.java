@@ -44,7 +44,7 @@ final class PretrainLmCommand implements Callable<Integer> {
         PretrainRecipe recipe = quick ? PretrainRecipe.quick() : PretrainRecipe.standard();
         DocumentSplit mobyDick = MobyDick.split(DataLocations.fromEnvironment());
         PrintWriter err = spec.commandLine().getErr();
-        DecoderBase base = DecoderBase.ensure(recipe, mobyDick, BaseModelCache.standard(mapper), mapper, line -> {
+        DecoderBase base = DecoderBase.ensure(runtime, recipe, mobyDick, BaseModelCache.standard(mapper), mapper, line -> {
             err.println(line);
             err.flush();
         });

@@ -1,6 +1,7 @@
 package dev.peft4j.examples.lm;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.peft4j.core.runtime.PeftRuntime;
 import dev.peft4j.examples.data.DocumentSplit;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.function.Consumer;
 public record DecoderBase(Path folder, PretrainReport report) {
 
     /**
+     * @param runtime the installed methods
      * @param recipe the pre-training recipe
      * @param mobyDick the Moby Dick split
      * @param cache the cache
@@ -24,10 +26,10 @@ public record DecoderBase(Path folder, PretrainReport report) {
      * @return the base, built first when missing or damaged
      * @throws IOException if the cache cannot be written
      */
-    public static DecoderBase ensure(PretrainRecipe recipe, DocumentSplit mobyDick, BaseModelCache cache, ObjectMapper mapper,
+    public static DecoderBase ensure(PeftRuntime runtime, PretrainRecipe recipe, DocumentSplit mobyDick, BaseModelCache cache, ObjectMapper mapper,
             Consumer<String> log) throws IOException {
         String key = BaseModelKey.of(recipe, mapper, mobyDick.train(), mobyDick.heldOut());
-        PretrainReport report = cache.ensure(key, folder -> Pretraining.run(recipe, mobyDick, folder, progressLines(log)), log);
+        PretrainReport report = cache.ensure(key, folder -> Pretraining.run(runtime, recipe, mobyDick, folder, progressLines(log)), log);
         return new DecoderBase(cache.folder(key), report);
     }
 

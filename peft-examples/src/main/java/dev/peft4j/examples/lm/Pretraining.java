@@ -2,28 +2,35 @@ package dev.peft4j.examples.lm;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import dev.peft4j.core.model.DropoutSeed;
+import dev.peft4j.core.full.FullFineTuningConfig;
 import dev.peft4j.core.model.LlamaConfig;
 import dev.peft4j.core.model.Parameters;
 import dev.peft4j.core.model.TransformerModel;
-import dev.peft4j.core.train.AdamW;
-import dev.peft4j.core.train.LinearSchedule;
+import dev.peft4j.core.runtime.PeftModel;
+import dev.peft4j.core.runtime.PeftRuntime;
+import dev.peft4j.core.spi.ConfigOrigin;
+import dev.peft4j.core.train.StepEvent;
+import dev.peft4j.core.train.lm.CausalLmTrainer;
+import dev.peft4j.core.train.lm.LmTrainingListener;
+import dev.peft4j.core.train.lm.LmTrainingRecipe;
+import dev.peft4j.core.train.lm.LmTrainingResult;
 import dev.peft4j.core.train.lm.Perplexity;
+import dev.peft4j.core.train.lm.PerplexityEvaluator;
 import dev.peft4j.examples.data.DocumentSplit;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Pre-trains the example's base decoder from scratch: a Llama-style model
- * ({@link DecoderBaseFolder#config}) with fresh weights (HF's initialisation, DJL's engine seed set
- * to the recipe's), {@code steps} AdamW updates on random windows of the packed training chapters
- * ({@link TokenStream#randomWindows}) with linear warm-up and decay
- * ({@link LinearSchedule#withWarmupRatio}), then the held-out perplexity on up to
- * {@code eval_windows} consecutive windows of the held-out chapters, and the model written as an
- * HF folder ({@link DecoderBaseFolder#save}). Our own decoder, trained here, since no pretrained
- * decoder can be downloaded from the package registries this project reaches.
+ * ({@link DecoderBaseFolder#config}) with fresh weights (HF's initialisation; DJL's engine seed set
+ * to the recipe's), trained as a {@code FULL} {@link PeftModel} by the causal-LM trainer
+ * ({@link CausalLmTrainer}: AdamW, linear warm-up and decay, clipping, blocks shuffled by seed) for
+ * exactly {@code steps} updates on the packed training chapters cut into blocks of
+ * {@code seq_len} ({@link TokenStream#blocks}); then the held-out perplexity on up to
+ * {@code eval_windows} windows of the held-out chapters ({@link PerplexityEvaluator}), and the
+ * model written as an HF folder ({@link DecoderBaseFolder#save}). Our own decoder, trained here,
+ * since no pretrained decoder can be downloaded from the package registries this project reaches.
  */
 public final class Pretraining {
 
@@ -35,12 +42,13 @@ public final class Pretraining {
          * @param total updates planned
          * @param loss this update's training loss (nats per token)
          */
-        void step(int done, int total, double loss);
+        void step(long done, long total, double loss);
     }
 
     private Pretraining() {}
 
     /**
+     * @param runtime the installed methods ({@code FULL})
      * @param recipe the recipe
      * @param corpus the Moby Dick split
      * @param folder an empty folder to write the model into
@@ -49,36 +57,33 @@ public final class Pretraining {
      * @throws IOException if the model cannot be written
      * @throws IllegalStateException if the loss becomes NaN or infinite
      */
-    public static PretrainReport run(PretrainRecipe recipe, DocumentSplit corpus, Path folder, Progress progress) throws IOException {
+    public static PretrainReport run(PeftRuntime runtime, PretrainRecipe recipe, DocumentSplit corpus, Path folder,
+            Progress progress) throws IOException {
         TokenStream train = TokenStream.pack(corpus.train());
         TokenStream heldOut = TokenStream.pack(corpus.heldOut());
         LlamaConfig config = DecoderBaseFolder.config(recipe);
         Engine.getInstance().setRandomSeed(Math.toIntExact(recipe.seed()));
-        try (NDManager manager = NDManager.newBaseManager(); TransformerModel model = TransformerModel.llama(config, manager);
-                AdamW optimizer = AdamW.builder().setParameters(Parameters.byName(model.root()))
-                        .optWeightDecay(recipe.weightDecay()).build()) {
-            LinearSchedule schedule = LinearSchedule.withWarmupRatio(recipe.lr(), recipe.warmupRatio(), recipe.steps());
-            WindowUpdate update = new WindowUpdate((inputs, seed) -> model.forward(inputs, seed).head(), model.manager(), optimizer,
-                    recipe.maxGradNorm());
-            List<Double> losses = new ArrayList<>(recipe.steps());
-            List<Long> stepNanos = new ArrayList<>(recipe.steps());
-            long start = System.nanoTime();
-            for (int step = 0; step < recipe.steps(); step++) {
-                long began = System.nanoTime();
-                long[][] windows = train.randomWindows(recipe.seed(), step, recipe.batchSize(), recipe.seqLen());
-                double loss = update.run(windows, schedule.learningRate(step), new DropoutSeed(recipe.seed(), step));
-                stepNanos.add(System.nanoTime() - began);
-                losses.add(loss);
-                progress.step(step + 1, recipe.steps(), loss);
-            }
-            double wall = (System.nanoTime() - start) / 1e9;
-            Perplexity perplexity = HeldOutPerplexity.of(model, model::forward,
-                    heldOut.evaluationWindows(recipe.seqLen(), recipe.evalWindows()), recipe.batchSize());
-            DecoderBaseFolder.save(model, config, folder);
-            double finalLoss = losses.subList(Math.max(0, losses.size() - 50), losses.size()).stream()
-                    .mapToDouble(Double::doubleValue).average().orElseThrow();
-            return new PretrainReport(null, recipe, BaseModelKey.dataDigest(corpus.train(), corpus.heldOut()), train.length(), heldOut.length(), Parameters.count(model.root(), false),
-                    wall, Medians.millis(stepNanos), finalLoss, perplexity.value(), perplexity.bitsPerToken(), null, null);
+        try (NDManager manager = NDManager.newBaseManager();
+                PeftModel model = runtime.getPeftModel(TransformerModel.llama(config, manager), new FullFineTuningConfig(),
+                        ConfigOrigin.USER)) {
+            LmTrainingRecipe lm = new LmTrainingRecipe(recipe.lr(), 1, (long) recipe.steps(), recipe.batchSize(), recipe.seed(),
+                    recipe.warmupRatio(), recipe.weightDecay(), recipe.maxGradNorm(), 1);
+            LmTrainingResult result = CausalLmTrainer.builder().setModel(model).setRecipe(lm).optProgressBar(false)
+                    .optPadTokenId(ByteTokenizer.PAD).optListener(new LmTrainingListener() {
+                        @Override
+                        public void onStep(StepEvent event) {
+                            progress.step(event.step() + 1, event.totalSteps(), event.loss());
+                        }
+                    }).build().train(train.blocks(recipe.seqLen()), List.of());
+            Perplexity perplexity = PerplexityEvaluator.evaluate(model, heldOut.evaluationWindows(recipe.seqLen(), recipe.evalWindows()),
+                    recipe.batchSize(), ByteTokenizer.PAD);
+            DecoderBaseFolder.save(model.baseModel(), config, folder);
+            List<StepEvent> history = result.history();
+            double finalLoss = history.subList(Math.max(0, history.size() - 50), history.size()).stream()
+                    .mapToDouble(StepEvent::loss).average().orElseThrow();
+            return new PretrainReport(null, recipe, BaseModelKey.dataDigest(corpus.train(), corpus.heldOut()), train.length(),
+                    heldOut.length(), Parameters.count(model.baseModel().root(), false), result.wallTime().toNanos() / 1e9,
+                    result.medianStepNanos() / 1e6, finalLoss, perplexity.value(), perplexity.bitsPerToken(), null, null);
         }
     }
 }

@@ -1,15 +1,15 @@
 package dev.peft4j.examples.lm;
 
-import dev.peft4j.core.model.CounterRng;
 import dev.peft4j.examples.data.TextDocument;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Documents packed into one stream of byte-level tokens, {@code BOS doc EOS BOS doc EOS ...}
- * ({@link ByteTokenizer#encodeDocument}), cut into fixed-length windows for causal language
- * modelling (GPT-2's and HF's {@code group_texts} packing). Windows hold only real tokens, so no
- * position is padded during training.
+ * ({@link ByteTokenizer#encodeDocument}), cut into fixed-length blocks for causal language
+ * modelling (GPT-2's and HF's {@code group_texts} packing). Training blocks hold only real tokens,
+ * so no position is padded during training.
  *
  * @param tokens the packed token ids (not copied; do not modify)
  */
@@ -42,28 +42,21 @@ public record TokenStream(int[] tokens) {
     }
 
     /**
-     * A training batch of windows at pseudo-random offsets: window {@code i} of update {@code step}
-     * starts at {@code bits(key(seed, step, 0), i) mod (length - seqLen + 1)} ({@link CounterRng},
-     * counter-based), so a run is a pure function of its seed and any update can be replayed.
+     * The stream cut into consecutive non-overlapping blocks of {@code seqLen} tokens, the remainder
+     * dropped (HF's {@code group_texts} in {@code run_clm.py}): the training blocks.
      *
-     * @param seed the run's seed
-     * @param step the update's index
-     * @param batchSize windows in the batch, &gt; 0
-     * @param seqLen tokens per window, &gt; 1
-     * @return {@code batchSize} windows of {@code seqLen} token ids
-     * @throws IllegalArgumentException when the stream is shorter than one window:
+     * @param seqLen tokens per block, &gt; 1
+     * @return {@code length / seqLen} blocks
+     * @throws IllegalArgumentException when the stream is shorter than one block:
      *     {@code the token stream (50 tokens) is shorter than one window of seq_len 64}
      */
-    public long[][] randomWindows(long seed, long step, int batchSize, int seqLen) {
+    public List<int[]> blocks(int seqLen) {
         requireWindow(seqLen);
-        long key = CounterRng.key(seed, step, 0);
-        long starts = tokens.length - seqLen + 1L;
-        long[][] batch = new long[batchSize][];
-        for (int i = 0; i < batchSize; i++) {
-            int start = (int) Long.remainderUnsigned(CounterRng.bits(key, i), starts);
-            batch[i] = window(start, seqLen);
+        List<int[]> blocks = new ArrayList<>(tokens.length / seqLen);
+        for (int start = 0; start + seqLen <= tokens.length; start += seqLen) {
+            blocks.add(Arrays.copyOfRange(tokens, start, start + seqLen));
         }
-        return batch;
+        return blocks;
     }
 
     /**
@@ -76,13 +69,13 @@ public record TokenStream(int[] tokens) {
      * @param maxWindows the limit, &gt; 0
      * @return the windows, each of 2 to {@code seqLen} tokens
      */
-    public List<long[]> evaluationWindows(int seqLen, int maxWindows) {
+    public List<int[]> evaluationWindows(int seqLen, int maxWindows) {
         if (seqLen < 2) {
             throw new IllegalArgumentException("seq_len must be > 1, got " + seqLen);
         }
-        List<long[]> windows = new ArrayList<>();
+        List<int[]> windows = new ArrayList<>();
         for (int start = 0; start + 1 < tokens.length && windows.size() < maxWindows; start += seqLen - 1) {
-            windows.add(window(start, Math.min(seqLen, tokens.length - start)));
+            windows.add(Arrays.copyOfRange(tokens, start, start + Math.min(seqLen, tokens.length - start)));
         }
         return windows;
     }
@@ -95,13 +88,5 @@ public record TokenStream(int[] tokens) {
             throw new IllegalArgumentException("the token stream (" + tokens.length + " tokens) is shorter than one window of seq_len "
                     + seqLen);
         }
-    }
-
-    private long[] window(int start, int length) {
-        long[] window = new long[length];
-        for (int k = 0; k < length; k++) {
-            window[k] = tokens[start + k];
-        }
-        return window;
     }
 }

@@ -23,27 +23,17 @@ class TokenStreamTest {
     }
 
     @Test
-    void randomWindowsAreSlicesOfTheStreamAndAFunctionOfSeedAndStep() {
-        TokenStream stream = stream(1000);
-        long[][] batch = stream.randomWindows(0, 7, 4, 16);
-        assertThat(batch).hasNumberOfRows(4);
-        for (long[] window : batch) {
-            assertThat(window).hasSize(16);
-            for (int k = 1; k < 16; k++) {
-                assertThat(window[k]).isEqualTo((window[0] + k) % 256);
-            }
-        }
-        assertThat(stream.randomWindows(0, 7, 4, 16)).isDeepEqualTo(batch);
-        assertThat(stream.randomWindows(0, 8, 4, 16)).isNotEqualTo(batch);
-        assertThat(stream.randomWindows(1, 7, 4, 16)).isNotEqualTo(batch);
-        // a stream exactly one window long has one start
-        assertThat(stream(16).randomWindows(3, 3, 2, 16)[1]).containsExactly(stream(16).randomWindows(0, 0, 1, 16)[0]);
+    void trainingBlocksAreConsecutiveNonOverlappingSlicesWithTheRemainderDropped() {
+        List<int[]> blocks = stream(50).blocks(16);
+        assertThat(blocks).hasSize(3);
+        assertThat(blocks.get(0)).startsWith(0, 1).endsWith(15);
+        assertThat(blocks.get(2)).startsWith(32).endsWith(47).hasSize(16);
     }
 
     @Test
     void evaluationWindowsPredictEveryTokenAfterTheFirstOnce() {
         TokenStream stream = stream(20);
-        List<long[]> windows = stream.evaluationWindows(8, 100);
+        List<int[]> windows = stream.evaluationWindows(8, 100);
         assertThat(windows).extracting(w -> w.length).containsExactly(8, 8, 6);
         assertThat(windows.get(1)[0]).isEqualTo(7);
         assertThat(windows.get(2)).containsExactly(14, 15, 16, 17, 18, 19);
@@ -54,7 +44,7 @@ class TokenStreamTest {
 
     @Test
     void tooShortStreamsAndWindowsAreRefusedWithTheirSizes() {
-        assertThatThrownBy(() -> stream(50).randomWindows(0, 0, 1, 64))
+        assertThatThrownBy(() -> stream(50).blocks(64))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("the token stream (50 tokens) is shorter than one window of seq_len 64");
         assertThatThrownBy(() -> stream(50).evaluationWindows(1, 5)).hasMessage("seq_len must be > 1, got 1");
