@@ -59,7 +59,8 @@ final class LmMethodTraining {
         ObjectMapper mapper = runtime.objectMapper();
         LmMethodPlan plan = spec.method();
         CompareLmRecipe recipe = spec.recipe();
-        DataLocations locations = DataLocations.fromEnvironment();
+        DataLocations locations = spec.dataDir() == null ? DataLocations.fromEnvironment()
+                : new DataLocations(Path.of(spec.dataDir()), null);
         DocumentSplit fortunes = Fortunes.split(locations);
         DocumentSplit mobyDick = MobyDick.split(locations);
         List<int[]> train = TokenStream.pack(fortunes.train()).blocks(recipe.seqLen());
