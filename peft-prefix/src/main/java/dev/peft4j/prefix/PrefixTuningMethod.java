@@ -55,7 +55,7 @@ public final class PrefixTuningMethod implements PeftMethod {
     @Override
     public void apply(InjectionContext context) {
         TransformerModel model = PromptLearningShape.transformerModel("prefix tuning", context.model());
-        PromptLearningShape shape = PromptLearningShape.of(model).check("prefix", config.numLayers(), config.tokenDim(),
+        PromptLearningShape shape = PromptLearningShape.ofKeysAndValues(model).check("prefix", config.numLayers(), config.tokenDim(),
                 config.numAttentionHeads(), config.numTransformerSubmodules());
         PrefixTuningConfig resolved = config.resolvedFor(shape);
         PrefixEncoder encoder = new PrefixEncoder(resolved, model.adapterSwitch());
