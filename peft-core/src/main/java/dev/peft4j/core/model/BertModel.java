@@ -5,13 +5,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import ai.djl.util.PairList;
-import dev.peft4j.core.spi.AdapterSwitch;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * A BERT-family encoder with HF's {@code BertModel} module paths ({@code embeddings.*},
@@ -30,13 +25,12 @@ import java.util.Map;
  * virtual tokens the attention mask is extended with {@code n} ones in front (as HF PEFT does) and
  * the output drops the virtual positions, so it stays {@code (batch, seq, hidden)}.
  */
-public final class BertModel extends ModuleBlock {
+public final class BertModel extends PromptHostBlock {
 
-    /** The child holding attached prompt encoders, HF PEFT's name. */
-    public static final String PROMPT_ENCODER = "prompt_encoder";
+    /** The child holding attached prompt encoders, HF PEFT's name ({@link PromptHost#PROMPT_ENCODER}). */
+    public static final String PROMPT_ENCODER = PromptHost.PROMPT_ENCODER;
 
     private final BertConfig config;
-    private AdapterSwitch adapterSwitch;
 
     /** @param config the encoder's configuration */
     public BertModel(BertConfig config) {
@@ -48,59 +42,6 @@ public final class BertModel extends ModuleBlock {
     /** @return the configuration */
     public BertConfig config() {
         return config;
-    }
-
-    /**
-     * Attaches a prompt encoder as {@code prompt_encoder.<adapterName>}. Prefer
-     * {@link TransformerModel#attachPromptEncoder}, which also binds dropout streams and the switch.
-     * Several prompt-learning adapters may be attached (HF PEFT's {@code PeftModel}); each forward
-     * pass runs only the encoders whose adapter {@code adapterSwitch} calls active.
-     *
-     * @param adapterName the adapter's name, without {@code "."}
-     * @param encoder the encoder, initialized
-     * @param adapterSwitch the model's switch, which says whose encoder runs
-     * @param <B> a block that is a prompt encoder
-     * @throws IllegalArgumentException if an encoder is already attached for {@code adapterName}
-     */
-    <B extends Block & PromptEncoder> void attachPromptEncoder(String adapterName, B encoder, AdapterSwitch adapterSwitch) {
-        ModuleDict dict;
-        if (childNames().contains(PROMPT_ENCODER)) {
-            dict = (ModuleDict) child(PROMPT_ENCODER);
-            if (dict.contains(adapterName)) {
-                throw new IllegalArgumentException("a prompt encoder is already attached for adapter '" + adapterName + "' ("
-                        + PROMPT_ENCODER + "." + adapterName + ")");
-            }
-        } else {
-            dict = addChild(PROMPT_ENCODER, new ModuleDict());
-        }
-        dict.put(adapterName, encoder);
-        this.adapterSwitch = adapterSwitch;
-    }
-
-    /**
-     * Removes the prompt encoder of {@code adapterName} ({@code prompt_encoder.<adapterName>}).
-     *
-     * @param adapterName the adapter's name
-     * @return the removed encoder block, or {@code null} if none was attached for it
-     */
-    Block detachPromptEncoder(String adapterName) {
-        if (!childNames().contains(PROMPT_ENCODER) || !((ModuleDict) child(PROMPT_ENCODER)).contains(adapterName)) {
-            return null;
-        }
-        return ((ModuleDict) child(PROMPT_ENCODER)).remove(adapterName);
-    }
-
-    /** @return the attached prompt encoders by their path below this block ({@code prompt_encoder.default}) */
-    public Map<String, PromptEncoder> promptEncoders() {
-        Map<String, PromptEncoder> out = new LinkedHashMap<>();
-        if (childNames().contains(PROMPT_ENCODER) && child(PROMPT_ENCODER) instanceof ModuleBlock dict) {
-            for (String name : dict.childNames()) {
-                if (dict.child(name) instanceof PromptEncoder encoder) {
-                    out.put(PROMPT_ENCODER + "." + name, encoder);
-                }
-            }
-        }
-        return out;
     }
 
     @Override
@@ -123,35 +64,6 @@ public final class BertModel extends ModuleBlock {
         NDArray hidden = child("embeddings").forward(store, embeddingInputs, training, forwardParams).head();
         NDList out = child("encoder").forward(store, new NDList(hidden, additiveMask(attentionMask)), training, forwardParams);
         return virtual == 0 ? out : new NDList(out.head().get(new NDIndex(":, {}:, :", virtual)));
-    }
-
-    /** Runs the attached prompt encoders of the active adapters and adds their params to a copy of {@code params}. */
-    private PairList<String, Object> withPromptInputs(ParameterStore store, NDList inputs, boolean training,
-            PairList<String, Object> params) {
-        Map<String, PromptEncoder> encoders = promptEncoders();
-        if (encoders.isEmpty()) {
-            return params;
-        }
-        PairList<String, Object> merged = new PairList<>();
-        if (params != null) {
-            for (Pair<String, Object> entry : params) {
-                merged.add(entry.getKey(), entry.getValue());
-            }
-        }
-        for (Map.Entry<String, PromptEncoder> attached : encoders.entrySet()) {
-            String adapterName = attached.getKey().substring(PROMPT_ENCODER.length() + 1);
-            if (adapterSwitch != null && !adapterSwitch.isActive(adapterName)) {
-                continue;
-            }
-            PromptEncoder encoder = attached.getValue();
-            PairList<String, Object> added = encoder.encode(store, inputs, training, params);
-            if (added != null) {
-                for (Pair<String, Object> entry : added) {
-                    merged.add(entry.getKey(), entry.getValue());
-                }
-            }
-        }
-        return merged;
     }
 
     /**

@@ -37,6 +37,15 @@ public final class ScalarOps {
 
     /**
      * @param x any array
+     * @param term the constant
+     * @return {@code x + term}, same shape and dtype as {@code x}
+     */
+    public static NDArray add(NDArray x, double term) {
+        return x.add(scalar(x, term));
+    }
+
+    /**
+     * @param x any array
      * @param floor the constant
      * @return {@code max(x, floor)} element-wise
      */

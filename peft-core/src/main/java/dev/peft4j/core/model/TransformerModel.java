@@ -28,21 +28,14 @@ public final class TransformerModel implements AdaptableModel, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TransformerModel.class);
 
-    private final Architecture architecture;
-    private final TaskType taskType;
-    private final String encoderPrefix;
+    private final ModelLayout layout;
     private final Block root;
     private final ModuleTree tree;
     private final NDManager manager;
     private final AdapterToggle adapterToggle = new AdapterToggle();
-    private final int numAttentionHeads;
 
-    private TransformerModel(Architecture architecture, int numAttentionHeads, TaskType taskType, String encoderPrefix, Block root,
-            NDManager manager) {
-        this.architecture = architecture;
-        this.numAttentionHeads = numAttentionHeads;
-        this.taskType = taskType;
-        this.encoderPrefix = encoderPrefix;
+    private TransformerModel(ModelLayout layout, Block root, NDManager manager) {
+        this.layout = layout;
         this.root = root;
         this.tree = new ModuleTree(root);
         this.manager = manager;
@@ -56,6 +49,7 @@ public final class TransformerModel implements AdaptableModel, AutoCloseable {
      * @param config the encoder's configuration
      * @param taskType {@link TaskType#FEATURE_EXTRACTION} (a {@link BertModel}) or
      *     {@link TaskType#SEQ_CLS} (a {@link BertForSequenceClassification})
+     * @throws IllegalArgumentException for {@link TaskType#CAUSAL_LM}
      * @param numLabels classes for {@code SEQ_CLS}; ignored otherwise
      * @param parent the manager under which the model's own manager is created
      * @return the model
@@ -68,11 +62,49 @@ public final class TransformerModel implements AdaptableModel, AutoCloseable {
                 classification.child("classifier").setInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT);
                 yield classification;
             }
+            case CAUSAL_LM -> throw new IllegalArgumentException(
+                    "BERT is an encoder: task_type CAUSAL_LM needs TransformerModel.llama or gpt2; BERT supports FEATURE_EXTRACTION, SEQ_CLS");
         };
         NDManager manager = parent.newSubManager();
         root.initialize(manager, DataType.FLOAT32);
-        String prefix = taskType == TaskType.SEQ_CLS ? "bert." : "";
-        return new TransformerModel(Architecture.bert(config), config.numAttentionHeads(), taskType, prefix, root, manager);
+        return new TransformerModel(ModelLayout.bert(config, taskType), root, manager);
+    }
+
+    /**
+     * Builds a Llama-family decoder language model ({@link LlamaForCausalLM}, {@link TaskType#CAUSAL_LM})
+     * with fresh weights drawn as HF's {@code _init_weights} ({@code N(0, initializer_range^2)},
+     * norms 1); load pretrained ones with {@link #loadEncoderWeights}.
+     *
+     * @param config the decoder's configuration
+     * @param parent the manager under which the model's own manager is created
+     * @return the model; {@link #forward(NDList, boolean)} gives logits {@code (batch, seq, vocab)}
+     */
+    public static TransformerModel llama(LlamaConfig config, NDManager parent) {
+        LlamaForCausalLM root = new LlamaForCausalLM(config);
+        DecoderInitialization.set(root, config.initializerRange(), 0);
+        return initialized(ModelLayout.llama(config), root, parent);
+    }
+
+    /**
+     * Builds a GPT-2 decoder language model ({@link Gpt2LMHeadModel}, {@link TaskType#CAUSAL_LM})
+     * with fresh weights drawn as HF's {@code _init_weights} ({@code N(0, initializer_range^2)},
+     * {@code c_proj} scaled by {@code 1/sqrt(2 n_layer)}, LayerNorms 1 and 0); load pretrained ones
+     * with {@link #loadEncoderWeights}.
+     *
+     * @param config the decoder's configuration
+     * @param parent the manager under which the model's own manager is created
+     * @return the model; {@link #forward(NDList, boolean)} gives logits {@code (batch, seq, vocab)}
+     */
+    public static TransformerModel gpt2(Gpt2Config config, NDManager parent) {
+        Gpt2LMHeadModel root = new Gpt2LMHeadModel(config);
+        DecoderInitialization.set(root, config.initializerRange(), config.nLayer());
+        return initialized(ModelLayout.gpt2(config), root, parent);
+    }
+
+    private static TransformerModel initialized(ModelLayout layout, Block root, NDManager parent) {
+        NDManager manager = parent.newSubManager();
+        root.initialize(manager, DataType.FLOAT32);
+        return new TransformerModel(layout, root, manager);
     }
 
     /**
@@ -99,7 +131,7 @@ public final class TransformerModel implements AdaptableModel, AutoCloseable {
 
     /** @return the head this model computes */
     public TaskType taskType() {
-        return taskType;
+        return layout.taskType();
     }
 
     /** @return the root block */
@@ -108,50 +140,52 @@ public final class TransformerModel implements AdaptableModel, AutoCloseable {
     }
 
     /**
-     * The path prefix of the encoder inside the root: {@code "bert."} for {@code SEQ_CLS}, empty
-     * for the bare encoder.
+     * The path prefix of the base transformer (the encoder, or the decoder without its head) inside
+     * the root: {@code "bert."} for {@code SEQ_CLS}, empty for the bare encoder, {@code "model."} for
+     * Llama and {@code "transformer."} for GPT-2 ({@code CAUSAL_LM}).
      *
      * @return the prefix, ending with {@code "."} unless empty
      */
     public String encoderPrefix() {
-        return encoderPrefix;
+        return layout.basePrefix();
     }
 
     /**
-     * Copies pretrained encoder weights in, keyed as HF's {@code BertModel} state dict
-     * ({@code embeddings.word_embeddings.weight}, ...). Every encoder parameter must be given;
-     * {@code pooler.*} tensors, which this model does not use, are skipped.
+     * Copies pretrained weights in. For an encoder they are keyed as HF's {@code BertModel} state
+     * dict ({@code embeddings.word_embeddings.weight}, ...), {@code pooler.*} tensors (not modelled)
+     * skipped. For {@link TaskType#CAUSAL_LM} they are keyed as the full HF state dict from the
+     * {@code *ForCausalLM} root ({@code model.layers.0.self_attn.q_proj.weight},
+     * {@code transformer.h.0.attn.c_attn.weight}); a tied head has no {@code lm_head.weight}.
+     * Every parameter must be given.
      *
-     * @param weights fp32 tensors keyed by {@code BertModel} names
+     * @param weights fp32 tensors keyed as above
      * @throws IllegalArgumentException naming missing or unexpected keys, or a shape mismatch
      */
     public void loadEncoderWeights(Map<String, HostTensor> weights) {
-        Map<String, HostTensor> prefixed = new LinkedHashMap<>();
+        if (taskType() == TaskType.CAUSAL_LM) {
+            Parameters.loadStateDict(root, weights, true);
+            return;
+        }
+        Map<String, HostTensor> kept = new LinkedHashMap<>();
         weights.forEach((key, tensor) -> {
             if (key.startsWith("pooler.")) {
                 LOG.debug("skipping {}: the pooler is not modelled", key);
             } else {
-                prefixed.put(encoderPrefix + key, tensor);
+                kept.put(key, tensor);
             }
         });
-        Block encoder = encoderPrefix.isEmpty() ? root : tree.find(encoderPrefix.substring(0, encoderPrefix.length() - 1));
-        Parameters.loadStateDict(encoder, stripPrefix(prefixed), true);
-    }
-
-    private Map<String, HostTensor> stripPrefix(Map<String, HostTensor> prefixed) {
-        Map<String, HostTensor> out = new LinkedHashMap<>();
-        prefixed.forEach((key, tensor) -> out.put(key.substring(encoderPrefix.length()), tensor));
-        return out;
+        Parameters.loadStateDict(baseBlock(), kept, true);
     }
 
     /**
-     * The encoder's weights as HF {@code BertModel} state-dict entries (no {@code bert.} prefix).
+     * The pretrained weights as HF state-dict entries: the encoder's as {@code BertModel} names (no
+     * {@code bert.} prefix), a decoder's as the full {@code *ForCausalLM} names (no {@code lm_head.weight}
+     * when tied).
      *
      * @return fp32 host tensors
      */
     public Map<String, HostTensor> encoderWeights() {
-        Block encoder = encoderPrefix.isEmpty() ? root : tree.find(encoderPrefix.substring(0, encoderPrefix.length() - 1));
-        return Parameters.stateDict(encoder);
+        return Parameters.stateDict(taskType() == TaskType.CAUSAL_LM ? root : baseBlock());
     }
 
     /**
@@ -161,10 +195,46 @@ public final class TransformerModel implements AdaptableModel, AutoCloseable {
      *     optionally {@code token_type_ids}, all int64
      * @param training whether dropout is active (and parameters may be initialized lazily)
      * @return the last hidden state {@code (batch, seq, hidden)} for {@code FEATURE_EXTRACTION},
-     *     logits {@code (batch, num_labels)} for {@code SEQ_CLS}
+     *     logits {@code (batch, num_labels)} for {@code SEQ_CLS}, logits {@code (batch, seq, vocab)}
+     *     fp32 for {@code CAUSAL_LM}
      */
     public NDList forward(NDList inputs, boolean training) {
         return root.forward(new ParameterStore(manager, false), inputs, training);
+    }
+
+    /**
+     * Runs a decoder in evaluation mode on new tokens after the cached ones (HF's
+     * {@code past_key_values}) and appends their keys, values and mask to {@code cache}. Positions
+     * continue from the cache's real tokens; prompt tuning's virtual tokens go in only while the
+     * cache is empty; prefix tuning's prefix is prepended on every call. Call it under
+     * {@code Autograd}-free evaluation (no gradient collector).
+     *
+     * @param inputs {@code input_ids (batch, new)} int64 and {@code attention_mask (batch, new)}
+     *     int64 covering only the new tokens
+     * @param cache a cache from {@link #newKeyValueCache}, empty on the first call
+     * @return logits {@code (batch, new, vocab)} fp32
+     * @throws IllegalStateException if the model is not {@link TaskType#CAUSAL_LM}
+     * @throws IllegalArgumentException if the batch differs from the cached one
+     */
+    public NDList forward(NDList inputs, KeyValueCache cache) {
+        requireDecoder("a key/value cache");
+        return root.forward(new ParameterStore(manager, false), inputs, false, cache.toParams());
+    }
+
+    /**
+     * @param parent the manager under which the cache's arrays live (e.g. a generation's manager)
+     * @return an empty cache for this decoder's layers
+     * @throws IllegalStateException if the model is not {@link TaskType#CAUSAL_LM}
+     */
+    public KeyValueCache newKeyValueCache(NDManager parent) {
+        requireDecoder("a key/value cache");
+        return new KeyValueCache(numLayers(), parent);
+    }
+
+    private void requireDecoder(String what) {
+        if (taskType() != TaskType.CAUSAL_LM) {
+            throw new IllegalStateException(what + " needs a CAUSAL_LM decoder; this model is " + architecture() + " " + taskType());
+        }
     }
 
     /**
@@ -194,6 +264,9 @@ public final class TransformerModel implements AdaptableModel, AutoCloseable {
      *
      * @param inputs {@code input_ids}, {@code attention_mask} (and optionally {@code token_type_ids}),
      *     each {@code (batch, seq)} int64
+     * <p>For {@code CAUSAL_LM} it is the decoder's last hidden state (after the final norm, before
+     * {@code lm_head}) mean-pooled over the real tokens.
+     *
      * @return {@code (batch, hidden)} fp32, attached to the inputs' manager
      */
     public NDArray pooledEmbeddings(NDList inputs) {
@@ -201,7 +274,8 @@ public final class TransformerModel implements AdaptableModel, AutoCloseable {
         if (root instanceof BertForSequenceClassification classification) {
             return classification.pooledOutput(store, inputs, false, null);
         }
-        NDArray hidden = root.forward(store, inputs, false).head();
+        Block base = taskType() == TaskType.CAUSAL_LM ? baseBlock() : root;
+        NDArray hidden = base.forward(store, inputs, false).head();
         return MeanPooling.pool(hidden, inputs.get(1));
     }
 
@@ -222,8 +296,8 @@ public final class TransformerModel implements AdaptableModel, AutoCloseable {
      * @throws IllegalArgumentException if a prompt encoder is already attached for {@code adapterName}
      */
     public <B extends Block & PromptEncoder> String attachPromptEncoder(String adapterName, B encoder) {
-        encoderBlock().attachPromptEncoder(adapterName, encoder, adapterToggle);
-        String path = encoderPrefix + BertModel.PROMPT_ENCODER + "." + adapterName;
+        promptHost().attachPromptEncoder(adapterName, encoder, adapterToggle);
+        String path = encoderPrefix() + PromptHost.PROMPT_ENCODER + "." + adapterName;
         DropoutStreams.bind(path, encoder);
         return path;
     }
@@ -237,7 +311,7 @@ public final class TransformerModel implements AdaptableModel, AutoCloseable {
      *     adapter has no prompt encoder
      */
     public Block detachPromptEncoder(String adapterName) {
-        return encoderBlock().detachPromptEncoder(adapterName);
+        return promptHost().detachPromptEncoder(adapterName);
     }
 
     /**
@@ -247,18 +321,19 @@ public final class TransformerModel implements AdaptableModel, AutoCloseable {
      */
     public Map<String, PromptEncoder> promptEncoders() {
         Map<String, PromptEncoder> out = new LinkedHashMap<>();
-        encoderBlock().promptEncoders().forEach((path, encoder) -> out.put(encoderPrefix + path, encoder));
+        promptHost().promptEncoders().forEach((path, encoder) -> out.put(encoderPrefix() + path, encoder));
         return out;
     }
 
     /**
      * The word embeddings, HF's {@code get_input_embeddings()}.
      *
-     * @return {@code <encoder prefix>embeddings.word_embeddings}, {@code (vocab, hidden)}
+     * @return {@code <encoder prefix>embeddings.word_embeddings} (BERT), {@code model.embed_tokens}
+     *     (Llama) or {@code transformer.wte} (GPT-2), {@code (vocab, hidden)}
      * @throws IllegalStateException if that module has been replaced by something else than an {@link Embedding}
      */
     public Embedding inputEmbeddings() {
-        String path = encoderPrefix + "embeddings.word_embeddings";
+        String path = layout.inputEmbeddings();
         Block block = tree.find(path);
         if (!(block instanceof Embedding embedding)) {
             throw new IllegalStateException("'" + path + "' is a " + block.getClass().getSimpleName() + ", not an Embedding");
@@ -266,42 +341,66 @@ public final class TransformerModel implements AdaptableModel, AutoCloseable {
         return embedding;
     }
 
-    /** @return the number of attention heads per layer */
+    /** @return the number of (query) attention heads per layer */
     public int numAttentionHeads() {
-        return numAttentionHeads;
+        return layout.numAttentionHeads();
     }
 
-    private BertModel encoderBlock() {
-        Block encoder = encoderPrefix.isEmpty() ? root : tree.find(encoderPrefix.substring(0, encoderPrefix.length() - 1));
-        if (!(encoder instanceof BertModel bert)) {
-            throw new IllegalStateException("the encoder is a " + encoder.getClass().getSimpleName() + ", not a BertModel");
+    /**
+     * @return the key/value heads per layer, HF's {@code num_key_value_heads} (the attention heads
+     *     without grouped-query attention); prefix tuning sizes its prefix by them
+     */
+    public int numKeyValueHeads() {
+        return layout.numKeyValueHeads();
+    }
+
+    /** @return the width of one attention head, HF's {@code head_dim} */
+    public int headDim() {
+        return layout.headDim();
+    }
+
+    /** @return the tokens in the vocabulary */
+    public int vocabSize() {
+        return layout.vocabSize();
+    }
+
+    /** The base transformer block: the root, or its {@code bert}/{@code model}/{@code transformer} child. */
+    private Block baseBlock() {
+        String prefix = encoderPrefix();
+        return prefix.isEmpty() ? root : tree.find(prefix.substring(0, prefix.length() - 1));
+    }
+
+    private PromptHost promptHost() {
+        Block base = baseBlock();
+        if (!(base instanceof PromptHost host)) {
+            throw new IllegalStateException("the base model is a " + base.getClass().getSimpleName() + ", which hosts no prompt encoders");
         }
-        return bert;
+        return host;
     }
 
     @Override
     public String architecture() {
-        return architecture.name();
+        return layout.architecture().name();
     }
 
     /** @return the family, size and default targets */
     public Architecture architectureSpec() {
-        return architecture;
+        return layout.architecture();
     }
 
     @Override
     public List<String> defaultTargetModules() {
-        return architecture.defaultTargetModules();
+        return layout.architecture().defaultTargetModules();
     }
 
     @Override
     public int hiddenSize() {
-        return architecture.hiddenSize();
+        return layout.architecture().hiddenSize();
     }
 
     @Override
     public int numLayers() {
-        return architecture.numLayers();
+        return layout.architecture().numLayers();
     }
 
     @Override
