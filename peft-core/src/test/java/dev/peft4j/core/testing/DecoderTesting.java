@@ -1,5 +1,7 @@
 package dev.peft4j.core.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -13,15 +15,21 @@ import dev.peft4j.core.model.LlamaConfig;
 import dev.peft4j.core.model.TransformerModel;
 import dev.peft4j.core.runtime.PeftModel;
 import dev.peft4j.core.train.AdamW;
+import dev.peft4j.core.io.AdapterCheckpoint;
+import dev.peft4j.core.runtime.PeftRuntime;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Tiny random decoders and the checks every PEFT method runs on them (part of the test-jar): a
  * Llama with grouped-query attention (4 query heads, 2 key/value heads, head_dim 4, hidden 16,
  * intermediate 24, 2 layers, vocab 40, own {@code lm_head}) and a GPT-2 (n_embd 16, 4 heads,
- * n_inner 64, 2 layers, vocab 40, 32 positions, tied head), a right-padded batch, HF's causal-LM
+ * n_inner 64, 2 layers, vocab 40, 32 positions, tied head), both initialised N(0, 0.2), a right-padded batch, HF's causal-LM
  * loss and a few AdamW steps.
  */
 public final class DecoderTesting {
@@ -30,11 +38,12 @@ public final class DecoderTesting {
     public static final String LLAMA_JSON = """
             {"model_type": "llama", "vocab_size": 40, "hidden_size": 16, "intermediate_size": 24,
              "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2,
-             "max_position_embeddings": 64, "tie_word_embeddings": false}""";
+             "max_position_embeddings": 64, "tie_word_embeddings": false, "initializer_range": 0.2}""";
 
     /** The tiny GPT-2's {@code config.json}. */
     public static final String GPT2_JSON = """
-            {"model_type": "gpt2", "vocab_size": 40, "n_positions": 32, "n_embd": 16, "n_layer": 2, "n_head": 4}""";
+            {"model_type": "gpt2", "vocab_size": 40, "n_positions": 32, "n_embd": 16, "n_layer": 2, "n_head": 4,
+             "initializer_range": 0.2}""";
 
     private static final ObjectMapper MAPPER = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -143,6 +152,54 @@ public final class DecoderTesting {
             losses.add(lmLoss(peft.forward(inputs, false).head(), inputs).getFloat());
         }
         return losses;
+    }
+
+    /**
+     * Saves the adapter, loads it onto a fresh tiny model of the same architecture and checks the
+     * loaded model computes the same logits, bit for bit.
+     *
+     * @param runtime the runtime that made {@code peft}
+     * @param peft the adapted (and trained) tiny model
+     * @param dir an empty folder
+     * @param scope where temporaries live
+     * @return the saved tensors' shapes by checkpoint key, in file order
+     * @throws IOException if writing or reading fails
+     */
+    public static Map<String, long[]> assertSaveLoadRoundTrip(PeftRuntime runtime, PeftModel peft, Path dir, NDManager scope)
+            throws IOException {
+        float[] expected = logits(peft, scope);
+        peft.savePretrained(dir);
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        AdapterCheckpoint.read(dir).weights().tensors().forEach((key, tensor) -> shapes.put(key, tensor.shape()));
+        try (PeftModel loaded = runtime.fromPretrained(create(peft.baseModel().architecture(), scope), dir)) {
+            assertThat(logits(loaded, scope)).containsExactly(expected);
+        }
+        return shapes;
+    }
+
+    /**
+     * The logits inside {@link PeftModel#disableAdapter()} equal the unadapted model's, bit for bit.
+     *
+     * @param peft the adapted (and trained) model
+     * @param base the unadapted model's logits ({@link #baseLogits})
+     * @param scope where temporaries live
+     */
+    public static void assertDisabledIsBase(PeftModel peft, float[] base, NDManager scope) {
+        try (var disabled = peft.disableAdapter()) {
+            assertThat(logits(peft, scope)).containsExactly(base);
+        }
+        assertThat(logits(peft, scope)).isNotEqualTo(base);
+    }
+
+    /**
+     * @param architecture {@code llama} or {@code gpt2}
+     * @param scope where the model and temporaries live
+     * @return the fresh tiny model's logits on {@link #batch}, evaluation mode
+     */
+    public static float[] baseLogits(String architecture, NDManager scope) {
+        try (TransformerModel model = create(architecture, scope)) {
+            return model.forward(batch(scope), false).head().toFloatArray();
+        }
     }
 
     private static <T> T read(String json, Class<T> type) {
