@@ -1,16 +1,19 @@
 package dev.peft4j.core.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.peft4j.core.model.Gpt2Config;
+import dev.peft4j.core.model.KeyValueCache;
 import dev.peft4j.core.model.LlamaConfig;
 import dev.peft4j.core.model.TransformerModel;
 import dev.peft4j.core.runtime.PeftModel;
@@ -199,6 +202,33 @@ public final class DecoderTesting {
     public static float[] baseLogits(String architecture, NDManager scope) {
         try (TransformerModel model = create(architecture, scope)) {
             return model.forward(batch(scope), false).head().toFloatArray();
+        }
+    }
+
+    /**
+     * Decoding with the key/value cache (the first 3 tokens, then one at a time) gives each
+     * position the logits of the full forward pass within 1e-5: prompt tuning's virtual tokens go in
+     * once, prefix tuning's prefix on every call, LoRA and bottleneck adapters act on every token.
+     *
+     * @param peft the adapted model, its adapter enabled
+     * @param scope where temporaries live
+     */
+    public static void assertCacheMatchesFullForward(PeftModel peft, NDManager scope) {
+        long[] ids = {1, 7, 9, 3, 12, 5};
+        TransformerModel model = peft.baseModel();
+        try (NDManager local = scope.newSubManager(); KeyValueCache cache = model.newKeyValueCache(local)) {
+            float[] full = peft.forward(new NDList(local.create(new long[][] {ids}), local.ones(new Shape(1, ids.length), DataType.INT64)),
+                    false).head().toFloatArray();
+            int vocab = full.length / ids.length;
+            float[] first = model.forward(new NDList(local.create(new long[][] {{ids[0], ids[1], ids[2]}}),
+                    local.ones(new Shape(1, 3), DataType.INT64)), cache).head().toFloatArray();
+            assertThat(first).containsExactly(java.util.Arrays.copyOfRange(full, 0, 3 * vocab), within(1e-5f));
+            for (int t = 3; t < ids.length; t++) {
+                float[] step = model.forward(new NDList(local.create(new long[][] {{ids[t]}}), local.ones(new Shape(1, 1), DataType.INT64)),
+                        cache).head().toFloatArray();
+                assertThat(step).as("position " + t).containsExactly(java.util.Arrays.copyOfRange(full, t * vocab, (t + 1) * vocab),
+                        within(1e-5f));
+            }
         }
     }
 
