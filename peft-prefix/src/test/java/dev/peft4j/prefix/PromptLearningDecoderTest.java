@@ -96,10 +96,11 @@ class PromptLearningDecoderTest {
 
     @Test
     void aPrefixSizedByTheQueryHeadsIsRefusedOnAGroupedQueryModel() {
-        PrefixTuningConfig wrong = new ObjectMapper().convertValue(Map.of("num_virtual_tokens", P, "token_dim", 16), PrefixTuningConfig.class);
+        PeftConfig wrong = PromptLearningTesting.RUNTIME.readUserConfig(
+                "{\"peft_type\": \"PREFIX_TUNING\", \"num_virtual_tokens\": 5, \"token_dim\": 16}");
         try (NDManager scope = manager.newSubManager()) {
             assertThatThrownBy(() -> adapt("llama", scope, wrong))
-                    .hasMessageContaining("prefix.token_dim is 16, but the model has 8 as key/value width (head_dim * num_key_value_heads)");
+                    .hasMessage("prefix.token_dim is 16, but the model has 8 as key/value width (head_dim * num_key_value_heads)");
         }
     }
 
