@@ -125,7 +125,7 @@ class PrefixTuningMethodTest {
                 .hasMessage("prefix.num_attention_heads is 6, but the model has 12 key/value heads");
         String seq2seq = PrefixTuningConfigTest.HF_CONFIG.replace("\"num_transformer_submodules\": 1", "\"num_transformer_submodules\": 2");
         assertThatThrownBy(() -> adaptMiniLm(manager, RUNTIME.readHfConfig(seq2seq), ConfigOrigin.CHECKPOINT))
-                .hasMessage("prefix.num_transformer_submodules is 2, but the model has 1 (an encoder-only model; 2 is for encoder-decoder models)");
+                .hasMessage("prefix.num_transformer_submodules is 2, but the model has 1 (an encoder-only or decoder-only model; 2 is for encoder-decoder models)");
     }
 
     @Test
