@@ -1,5 +1,6 @@
 package dev.peft4j.adapter;
 
+import static dev.peft4j.core.testing.DecoderTesting.assertCacheMatchesFullForward;
 import static dev.peft4j.core.testing.DecoderTesting.assertDisabledIsBase;
 import static dev.peft4j.core.testing.DecoderTesting.assertSaveLoadRoundTrip;
 import static dev.peft4j.core.testing.DecoderTesting.baseLogits;
@@ -99,6 +100,7 @@ class BottleneckDecoderTest {
                 List<Float> losses = train(peft, 8, 0.01, scope);
                 assertThat(losses.getLast()).as(losses.toString()).isLessThan(losses.getFirst() * 0.95f);
                 assertDisabledIsBase(peft, base, scope);
+                assertCacheMatchesFullForward(peft, scope);
             }
         }
     }

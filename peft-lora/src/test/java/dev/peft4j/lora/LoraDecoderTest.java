@@ -1,5 +1,6 @@
 package dev.peft4j.lora;
 
+import static dev.peft4j.core.testing.DecoderTesting.assertCacheMatchesFullForward;
 import static dev.peft4j.core.testing.DecoderTesting.assertDisabledIsBase;
 import static dev.peft4j.core.testing.DecoderTesting.assertSaveLoadRoundTrip;
 import static dev.peft4j.core.testing.DecoderTesting.baseLogits;
@@ -103,6 +104,7 @@ class LoraDecoderTest {
                 List<Float> losses = train(peft, 8, 0.02, scope);
                 assertThat(losses.getLast()).as(losses.toString()).isLessThan(losses.getFirst() * 0.9f);
                 assertDisabledIsBase(peft, base, scope);
+                assertCacheMatchesFullForward(peft, scope);
             }
         }
     }
