@@ -3,6 +3,7 @@ package dev.peft4j.adapter;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import dev.peft4j.core.spi.AdaptableModel;
+import dev.peft4j.core.spi.AdapterLayer;
 import dev.peft4j.core.spi.InjectionContext;
 import dev.peft4j.core.target.TargetModules;
 import dev.peft4j.core.target.TargetResolver;
@@ -42,7 +43,7 @@ final class BottleneckDecoderInjection {
             if (block instanceof BottleneckDecoderOutput wrapper && wrapper.adapterNames().contains(name)) {
                 throw new IllegalArgumentException("bottleneck target '" + path + "' already holds adapter '" + name + "'");
             }
-            if (block instanceof dev.peft4j.core.spi.AdapterLayer && !(block instanceof BottleneckDecoderOutput)) {
+            if (block instanceof AdapterLayer && !(block instanceof BottleneckDecoderOutput)) {
                 throw new IllegalArgumentException("bottleneck target '" + path + "' is a " + block.getClass().getSimpleName()
                         + "; bottleneck adapters wrap decoder output projections that no other method has wrapped");
             }
@@ -52,7 +53,7 @@ final class BottleneckDecoderInjection {
         if (config.placement() != BottleneckPlacement.HOULSBY) {
             for (String path : resolve(context, layout.feedForwardNorm(), config)) {
                 Block block = model.module(path);
-                if (block instanceof dev.peft4j.core.spi.AdapterLayer && !(block instanceof BottleneckResidualTap)) {
+                if (block instanceof AdapterLayer && !(block instanceof BottleneckResidualTap)) {
                     throw new IllegalArgumentException("bottleneck tap '" + path + "' is a " + block.getClass().getSimpleName()
                             + "; another method wrapped the feed-forward norm");
                 }

@@ -21,12 +21,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A {@link Linear} with LoRA updates (Hu et al. 2021, eq. 3): {@code h = W0 x + sum_i scaling_i * B_i A_i x}
- * over the active adapters, HF PEFT's {@code lora.Linear}; with DoRA (Liu et al. 2024) an adapter
- * also has a trainable magnitude vector, see {@link LoraMagnitudeVector}.
+ * A {@link dev.peft4j.core.model.Linear} (or GPT-2's {@link dev.peft4j.core.model.Conv1D}) with LoRA
+ * updates (Hu et al. 2021, eq. 3): {@code h = W0 x + sum_i scaling_i * B_i A_i x} over the active
+ * adapters, HF PEFT's {@code lora.Linear}; with DoRA (Liu et al. 2024) an adapter also has a
+ * trainable magnitude vector, see {@link LoraMagnitudeVector}. A {@code Conv1D} stores
+ * {@code W0 (in, out)} (HF's {@code fan_in_fan_out}): the factors keep their shapes, and merging and
+ * DoRA's norms work on the {@code (out, in)} view ({@link LoraBaseLayer}).
  *
  * <p>Children, as HF's module tree (adapter-keyed dictionaries): {@code base_layer} (the frozen
- * {@code Linear}, weight {@code (out, in)}), {@code lora_dropout.<adapter>} (a core
+ * {@code Linear}, weight {@code (out, in)}, or {@code Conv1D}, weight {@code (in, out)}), {@code lora_dropout.<adapter>} (a core
  * {@link dev.peft4j.core.model.Dropout}), {@code lora_A.<adapter>} ({@code Linear(in, r)} without
  * bias, weight {@code A (r, in)}), {@code lora_B.<adapter>} ({@code Linear(r, out)} without bias,
  * weight {@code B (out, r)}) and, once an adapter uses DoRA, {@code lora_magnitude_vector} holding
