@@ -54,7 +54,7 @@ class BottleneckMethodTest {
     @ParameterizedTest
     @EnumSource(BottleneckPlacement.class)
     void aFreshAdapterIsAnExactNoOp(BottleneckPlacement placement) {
-        for (TaskType task : TaskType.values()) {
+        for (TaskType task : List.of(TaskType.FEATURE_EXTRACTION, TaskType.SEQ_CLS)) {
             try (TransformerModel base = TinyBert.create(manager, task);
                     PeftModel peft = adapt(manager, task, BottleneckConfig.of(placement));
                     NDManager scope = manager.newSubManager()) {
@@ -182,7 +182,7 @@ class BottleneckMethodTest {
     @ParameterizedTest
     @EnumSource(BottleneckPlacement.class)
     void aPaddedBatchEqualsEachSentenceAlone(BottleneckPlacement placement) {
-        for (TaskType task : TaskType.values()) {
+        for (TaskType task : List.of(TaskType.FEATURE_EXTRACTION, TaskType.SEQ_CLS)) {
             try (PeftModel peft = adapt(manager, task, randomInit(placement)); NDManager scope = manager.newSubManager()) {
                 NDArray batched = peft.forward(batch(scope), false).head();
                 NDArray first = peft.forward(new NDList(scope.create(new long[][] {{2, 7, 9, 3}}),

@@ -5,9 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.NormalInitializer;
 import dev.peft4j.core.io.HostTensor;
 import dev.peft4j.core.io.onnx.ImportedBert;
 import dev.peft4j.core.spi.AdaptableModel;
@@ -15,8 +13,6 @@ import dev.peft4j.core.spi.AdapterSwitch;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A transformer model built from {@link ModuleBlock}s, with its head for one {@link TaskType}:
@@ -25,8 +21,6 @@ import org.slf4j.LoggerFactory;
  * <p>Owns an {@link NDManager} for its parameters; {@link #close()} frees them.
  */
 public final class TransformerModel implements AdaptableModel, AutoCloseable {
-
-    private static final Logger LOG = LoggerFactory.getLogger(TransformerModel.class);
 
     private final ModelLayout layout;
     private final Block root;
@@ -55,19 +49,7 @@ public final class TransformerModel implements AdaptableModel, AutoCloseable {
      * @return the model
      */
     public static TransformerModel bert(BertConfig config, TaskType taskType, int numLabels, NDManager parent) {
-        Block root = switch (taskType) {
-            case FEATURE_EXTRACTION -> new BertModel(config);
-            case SEQ_CLS -> {
-                var classification = new BertForSequenceClassification(config, numLabels);
-                classification.child("classifier").setInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT);
-                yield classification;
-            }
-            case CAUSAL_LM -> throw new IllegalArgumentException(
-                    "BERT is an encoder: task_type CAUSAL_LM needs TransformerModel.llama or gpt2; BERT supports FEATURE_EXTRACTION, SEQ_CLS");
-        };
-        NDManager manager = parent.newSubManager();
-        root.initialize(manager, DataType.FLOAT32);
-        return new TransformerModel(ModelLayout.bert(config, taskType), root, manager);
+        return initialized(ModelLayout.bert(config, taskType), ModelRoots.bert(config, taskType, numLabels), parent);
     }
 
     /**
@@ -80,9 +62,7 @@ public final class TransformerModel implements AdaptableModel, AutoCloseable {
      * @return the model; {@link #forward(NDList, boolean)} gives logits {@code (batch, seq, vocab)}
      */
     public static TransformerModel llama(LlamaConfig config, NDManager parent) {
-        LlamaForCausalLM root = new LlamaForCausalLM(config);
-        DecoderInitialization.set(root, config.initializerRange(), 0);
-        return initialized(ModelLayout.llama(config), root, parent);
+        return initialized(ModelLayout.llama(config), ModelRoots.llama(config), parent);
     }
 
     /**
@@ -96,9 +76,7 @@ public final class TransformerModel implements AdaptableModel, AutoCloseable {
      * @return the model; {@link #forward(NDList, boolean)} gives logits {@code (batch, seq, vocab)}
      */
     public static TransformerModel gpt2(Gpt2Config config, NDManager parent) {
-        Gpt2LMHeadModel root = new Gpt2LMHeadModel(config);
-        DecoderInitialization.set(root, config.initializerRange(), config.nLayer());
-        return initialized(ModelLayout.gpt2(config), root, parent);
+        return initialized(ModelLayout.gpt2(config), ModelRoots.gpt2(config), parent);
     }
 
     private static TransformerModel initialized(ModelLayout layout, Block root, NDManager parent) {
@@ -162,19 +140,7 @@ public final class TransformerModel implements AdaptableModel, AutoCloseable {
      * @throws IllegalArgumentException naming missing or unexpected keys, or a shape mismatch
      */
     public void loadEncoderWeights(Map<String, HostTensor> weights) {
-        if (taskType() == TaskType.CAUSAL_LM) {
-            Parameters.loadStateDict(root, weights, true);
-            return;
-        }
-        Map<String, HostTensor> kept = new LinkedHashMap<>();
-        weights.forEach((key, tensor) -> {
-            if (key.startsWith("pooler.")) {
-                LOG.debug("skipping {}: the pooler is not modelled", key);
-            } else {
-                kept.put(key, tensor);
-            }
-        });
-        Parameters.loadStateDict(baseBlock(), kept, true);
+        ModelRoots.load(taskType(), root, baseBlock(), weights);
     }
 
     /**
@@ -203,11 +169,9 @@ public final class TransformerModel implements AdaptableModel, AutoCloseable {
     }
 
     /**
-     * Runs a decoder in evaluation mode on new tokens after the cached ones (HF's
-     * {@code past_key_values}) and appends their keys, values and mask to {@code cache}. Positions
-     * continue from the cache's real tokens; prompt tuning's virtual tokens go in only while the
-     * cache is empty; prefix tuning's prefix is prepended on every call. Call it under
-     * {@code Autograd}-free evaluation (no gradient collector).
+     * Runs a decoder in evaluation mode on new tokens after the cached ones and appends their keys,
+     * values and mask to {@code cache} (see {@link KeyValueCache}; prompt tuning's virtual tokens go
+     * in only while it is empty, prefix tuning's prefix on every call). Use no gradient collector.
      *
      * @param inputs {@code input_ids (batch, new)} int64 and {@code attention_mask (batch, new)}
      *     int64 covering only the new tokens
@@ -260,13 +224,13 @@ public final class TransformerModel implements AdaptableModel, AutoCloseable {
      * prompt tuning's virtual tokens, which are excluded from the pooling as in the classification
      * path), and honours {@link #adapterToggle()}: inside a disable scope it is the base model's.
      *
+     * For {@code CAUSAL_LM} it is the decoder's last hidden state (after the final norm, before
+     * {@code lm_head}) mean-pooled over the real tokens.
+     *
      * <p>Call it under {@code Autograd.noGrad()} unless gradients are wanted.
      *
      * @param inputs {@code input_ids}, {@code attention_mask} (and optionally {@code token_type_ids}),
      *     each {@code (batch, seq)} int64
-     * <p>For {@code CAUSAL_LM} it is the decoder's last hidden state (after the final norm, before
-     * {@code lm_head}) mean-pooled over the real tokens.
-     *
      * @return {@code (batch, hidden)} fp32, attached to the inputs' manager
      */
     public NDArray pooledEmbeddings(NDList inputs) {
@@ -281,17 +245,16 @@ public final class TransformerModel implements AdaptableModel, AutoCloseable {
 
     /**
      * Attaches the prompt encoder of a prompt-learning method (prompt tuning, prefix tuning) to the
-     * encoder, as {@code <encoder prefix>prompt_encoder.<adapterName>} ({@code bert.prompt_encoder.default}
-     * for {@code SEQ_CLS}): its parameters join the model's, its dropouts get their streams, and the
-     * encoder runs it at the start of every forward pass (see {@link BertModel} and
-     * {@link PromptEncoder}).
+     * base transformer ({@link PromptHost}), as {@code <encoder prefix>prompt_encoder.<adapterName>}
+     * ({@code bert.prompt_encoder.default} for {@code SEQ_CLS}, {@code model.prompt_encoder.default} for
+     * Llama, {@code transformer.prompt_encoder.default} for GPT-2): its parameters join the model's, its
+     * dropouts get their streams, and the base runs it at the start of every forward pass. Several
+     * adapters may each attach one; a forward pass runs only the encoders of the adapters
+     * {@link #adapterSwitch()} calls active (none while adapters are disabled).
      *
      * @param adapterName the adapter's name, without {@code "."}
      * @param encoder the encoder, initialized
      * @param <B> a block that is a prompt encoder
-     * <p>Several adapters may each attach one; a forward pass runs only the encoders of the adapters
-     * {@link #adapterSwitch()} calls active (none while adapters are disabled).
-     *
      * @return the encoder's module path
      * @throws IllegalArgumentException if a prompt encoder is already attached for {@code adapterName}
      */
