@@ -64,8 +64,12 @@ final class CompareLmCommand implements Callable<Integer> {
     @Option(names = "--progress", description = "Draw the progress bars even when standard output is not a terminal.")
     private boolean progress;
 
+    @Option(names = "--threads", description = "PyTorch threads here and in the child JVMs (default: 1, fastest for this small model).")
+    private int threads = 1;
+
     @Override
     public Integer call() throws Exception {
+        LmThreads.apply(threads);
         Path folder = output != null ? output
                 : Path.of("results", "compare-lm-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         OutputFolder.requireNewComparison(folder);

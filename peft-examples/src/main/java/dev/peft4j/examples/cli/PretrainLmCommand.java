@@ -37,8 +37,12 @@ final class PretrainLmCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "The smoke base: 150 updates, 50 held-out windows.")
     private boolean quick;
 
+    @Option(names = "--threads", description = "PyTorch threads here and in the child JVMs (default: 1, fastest for this small model).")
+    private int threads = 1;
+
     @Override
     public Integer call() throws Exception {
+        LmThreads.apply(threads);
         PeftRuntime runtime = PeftRuntime.discover();
         ObjectMapper mapper = runtime.objectMapper();
         PretrainRecipe recipe = quick ? PretrainRecipe.quick() : PretrainRecipe.standard();

@@ -1,21 +1,16 @@
 package dev.peft4j.examples.lm;
 
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.peft4j.core.io.HostTensor;
-import dev.peft4j.core.io.safetensors.SafetensorsReader;
-import dev.peft4j.core.io.safetensors.SafetensorsWriter;
+import dev.peft4j.core.io.hf.HfDecoderDirectory;
 import dev.peft4j.core.model.LlamaConfig;
-import dev.peft4j.core.model.Parameters;
 import dev.peft4j.core.model.TransformerModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The pre-trained base as an HF model folder: {@value #CONFIG_FILE} (HF's {@code LlamaConfig}
- * keys, {@code architectures: ["LlamaForCausalLM"]}) and {@value #WEIGHTS_FILE} (fp32, HF's
+ * The pre-trained base as an HF model folder, written and read by IO's {@link HfDecoderDirectory}:
+ * {@value #CONFIG_FILE} (HF's {@code LlamaConfig} keys) and {@value #WEIGHTS_FILE} (fp32, HF's
  * {@code LlamaForCausalLM} state-dict keys, {@code model.embed_tokens.weight} ... ; the tied
  * {@code lm_head} owns no tensor, as HF saves tied heads).
  */
@@ -43,33 +38,24 @@ public final class DecoderBaseFolder {
     }
 
     /**
-     * @param model a Llama decoder
-     * @param config its configuration
-     * @param folder an existing folder
+     * Writes the decoder with IO's {@link HfDecoderDirectory#save} (HF's key layout, readable by
+     * {@code AutoModelForCausalLM.from_pretrained}).
+     *
+     * @param model a plain Llama decoder
+     * @param folder the folder to fill (it is replaced as a whole)
      * @throws IOException if writing fails
      */
-    public static void save(TransformerModel model, LlamaConfig config, Path folder) throws IOException {
-        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(folder.resolve(CONFIG_FILE).toFile(), config);
-        SafetensorsWriter.write(folder.resolve(WEIGHTS_FILE), Parameters.stateDict(model.root()), Map.of("format", "pt"));
+    public static void save(TransformerModel model, Path folder) throws IOException {
+        HfDecoderDirectory.save(model, folder);
     }
 
     /**
      * @param folder a folder written by {@link #save}
      * @param parent the manager the model's own manager is created under
-     * @return the decoder with its weights
-     * @throws IOException if a file cannot be read
-     * @throws IllegalArgumentException if the weights do not fit the configuration
+     * @return the decoder with its weights ({@link HfDecoderDirectory#load}: names, dtypes and shapes checked)
+     * @throws IOException if a file cannot be read or does not fit the configuration
      */
     public static TransformerModel load(Path folder, NDManager parent) throws IOException {
-        LlamaConfig config = new ObjectMapper().readValue(folder.resolve(CONFIG_FILE).toFile(), LlamaConfig.class);
-        Map<String, HostTensor> weights = SafetensorsReader.read(folder.resolve(WEIGHTS_FILE)).tensors();
-        TransformerModel model = TransformerModel.llama(config, parent);
-        try {
-            Parameters.loadStateDict(model.root(), weights, true);
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
-        return model;
+        return HfDecoderDirectory.load(folder, parent);
     }
 }

@@ -77,7 +77,7 @@ public final class Pretraining {
                     }).build().train(train.blocks(recipe.seqLen()), List.of());
             Perplexity perplexity = PerplexityEvaluator.evaluate(model, heldOut.evaluationWindows(recipe.seqLen(), recipe.evalWindows()),
                     recipe.batchSize(), ByteTokenizer.PAD);
-            DecoderBaseFolder.save(model.baseModel(), config, folder);
+            DecoderBaseFolder.save(model.baseModel(), folder);
             List<StepEvent> history = result.history();
             double finalLoss = history.subList(Math.max(0, history.size() - 50), history.size()).stream()
                     .mapToDouble(StepEvent::loss).average().orElseThrow();
