@@ -60,14 +60,14 @@ class CompareLmEndToEndTest {
         assertThat(rebuilt.filesSha256()).isEqualTo(report.filesSha256());
         assertThat(rebuilt.heldOutPerplexity()).isEqualTo(report.heldOutPerplexity());
 
-        CompareLmRecipe defaults = CompareLmDefaults.recipe(runtime, true, List.of("full", "lora", "prompt"));
+        CompareLmRecipe defaults = CompareLmDefaults.recipe(runtime, true, null);
         CompareLmRecipe recipe = new CompareLmRecipe(TINY, 2, 2, 16, 0, 0.0, 0.0, 1.0, 3, 3, "The", 4, 0.8, 40, 0.95, "512m", 5,
                 defaults.methods());
         Path output = dir.resolve("out");
         StringWriter text = new StringWriter();
         LmCompareResults results = new LmComparison(runtime, recipe, base, output, true, false, mapper.createObjectNode(), data)
                 .run(new PrintWriter(text), new PrintStream(PrintStream.nullOutputStream()));
-        assertThat(results.methods()).extracting(LmMethodResult::method).containsExactly("full", "lora", "prompt");
+        assertThat(results.methods()).extracting(LmMethodResult::method).containsExactly("full", "lora", "bottleneck", "prefix", "prompt");
         for (LmMethodResult m : results.methods()) {
             assertThat(m.failure()).as(m.method()).isNull();
             assertThat(m.steps()).isEqualTo(2);
@@ -82,13 +82,15 @@ class CompareLmEndToEndTest {
         assertThat(full.baseIntact()).isNull();
         assertThat(full.mobyDickPerplexityDisabled()).isNull();
         assertThat(full.trainablePercent()).isEqualTo(100.0);
-        for (LmMethodResult peft : results.methods().subList(1, 3)) {
+        for (LmMethodResult peft : results.methods().subList(1, 5)) {
             assertThat(peft.baseIntact()).as(peft.method() + ": adapter disabled gives the base").isTrue();
             assertThat(peft.mobyDickPerplexityDisabled()).isEqualTo(peft.mobyDickPerplexityBase());
             assertThat(peft.trainableParams()).isLessThan(full.trainableParams());
             assertThat(peft.fortunesPerplexityBefore()).isEqualTo(full.fortunesPerplexityBefore());
         }
-        assertThat(results.methods().get(2).trainableParams()).as("prompt: 16 virtual tokens x hidden 16").isEqualTo(16 * 16);
+        assertThat(results.methods().get(4).trainableParams()).as("prompt: 16 virtual tokens x hidden 16").isEqualTo(16 * 16);
+        assertThat(results.methods().get(3).trainableParams()).as("prefix: 16 tokens x 1 layer x (keys, values) x 1 KV head x 8")
+                .isEqualTo(16 * 2 * 8);
         assertThat(output.resolve("results.json")).isRegularFile();
         LmCompareResults read = mapper.readValue(output.resolve("results.json").toFile(), LmCompareResults.class);
         assertThat(read.base()).isEqualTo(results.base());
