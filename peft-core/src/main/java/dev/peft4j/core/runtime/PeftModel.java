@@ -13,7 +13,6 @@ import dev.peft4j.core.model.DropoutSeed;
 import dev.peft4j.core.model.KeyValueCache;
 import dev.peft4j.core.model.PromptEncoder;
 import dev.peft4j.core.model.Parameters;
-import dev.peft4j.core.model.KeyValueCache;
 import dev.peft4j.core.model.TaskType;
 import dev.peft4j.core.model.TransformerModel;
 import dev.peft4j.core.spi.AdapterCombination;
@@ -131,20 +130,6 @@ public final class PeftModel implements AutoCloseable {
      */
     public NDList forward(NDList inputs, boolean training) {
         return lock.read(() -> model.forward(inputs, training));
-    }
-
-    /**
-     * Runs the adapted decoder in evaluation mode on new tokens after the cached ones (see
-     * {@link TransformerModel#forward(NDList, KeyValueCache)}): generation with the active adapters
-     * (or the base model inside {@link #disableAdapter()}).
-     *
-     * @param inputs {@code input_ids (batch, new)} and {@code attention_mask (batch, new)} int64
-     * @param cache the generation's cache ({@link TransformerModel#newKeyValueCache}), extended by this call
-     * @return logits {@code (batch, new, vocab)} fp32
-     * @throws IllegalStateException if the model is not a {@code CAUSAL_LM} decoder
-     */
-    public NDList forward(NDList inputs, KeyValueCache cache) {
-        return lock.read(() -> model.forward(inputs, cache));
     }
 
     /**
