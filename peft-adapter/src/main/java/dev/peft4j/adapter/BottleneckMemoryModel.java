@@ -15,7 +15,9 @@ import java.util.List;
 /**
  * Bottleneck adapters' memory in closed form: {@code 2 d m + d + m} trainable parameters per
  * adapter ({@link BottleneckAdapter}), one adapter per adapted layer ({@code houlsby}: two), on the
- * same targets as {@link BottleneckMethod}.
+ * same targets as {@link BottleneckMethod} (BERT's residual output blocks, or a decoder's output
+ * projections, {@link BottleneckDecoderLayout}). The activation terms below are BERT's; a decoder's
+ * arrangement ({@link BottleneckDecoderOutput}) has no LayerNorm, so they slightly overstate it.
  *
  * <p>Activations per adapter, for {@code b} sequences of {@code s} tokens in elements of {@code e} bytes:
  * <ul>
@@ -34,8 +36,13 @@ public final class BottleneckMemoryModel implements MemoryModel<BottleneckConfig
     public MemoryFootprint footprint(BottleneckConfig config, ModelShape shape, TrainingWorkload workload) {
         int d = shape.hiddenSize();
         int m = config.bottleneckSizeFor(d);
-        String regex = config.placement().adaptsAttentionOutput() ? BottleneckMethod.ALL_OUTPUTS : BottleneckMethod.FEED_FORWARD_OUTPUTS;
+        var decoder = BottleneckDecoderLayout.of(shape.family());
+        String regex = decoder.map(layout -> layout.outputs(config.placement())).orElse(
+                config.placement().adaptsAttentionOutput() ? BottleneckMethod.ALL_OUTPUTS : BottleneckMethod.FEED_FORWARD_OUTPUTS);
         TargetModules outputs = TargetModules.regex(regex);
+        if (decoder.isEmpty() && !shape.family().equals("bert")) {
+            throw BottleneckDecoderLayout.unknown(shape.family());
+        }
         if (shape.modulePaths().stream().noneMatch(path -> path.matches(regex))) {
             throw new IllegalArgumentException("bottleneck adapters wrap BERT residual output blocks (layer.N.output), which this "
                     + shape.family() + " model does not have");

@@ -16,11 +16,15 @@ import java.util.Objects;
 
 /**
  * Applies a {@link BottleneckConfig} to a model, AdapterHub's {@code add_adapter} +
- * {@code train_adapter} for one bottleneck adapter: wraps each layer's feed-forward output
+ * {@code train_adapter} for one bottleneck adapter. In BERT it wraps each layer's feed-forward output
  * ({@code encoder.layer.N.output}) and, for {@link BottleneckPlacement#HOULSBY}, its attention output
- * ({@code encoder.layer.N.attention.output}) in a {@link BottleneckLayer}, limited to
- * {@code layers_to_transform}, and allocates the adapters in the model's manager. The base is frozen
- * by the runtime beforehand; the adapters are trainable.
+ * ({@code encoder.layer.N.attention.output}) in a {@link BottleneckLayer}; in the pre-LayerNorm
+ * decoders (Llama, GPT-2) it wraps the sub-layers' output projections
+ * ({@code self_attn.o_proj}, {@code mlp.down_proj}; {@code attn.c_proj}, {@code mlp.c_proj}) in a
+ * {@link BottleneckDecoderOutput}, see {@link BottleneckDecoderLayout}. Targets are limited to
+ * {@code layers_to_transform}; the adapters are allocated in the model's manager. The base is frozen
+ * by the runtime beforehand; the adapters are trainable. Other architectures are refused by name
+ * ({@code bottleneck adapters do not know where to sit in a 't5' model; known architectures: [bert, gpt2, llama]}).
  */
 public final class BottleneckMethod implements PeftMethod {
 
@@ -57,6 +61,14 @@ public final class BottleneckMethod implements PeftMethod {
     @Override
     public void apply(InjectionContext context) {
         AdaptableModel model = context.model();
+        var decoder = BottleneckDecoderLayout.of(model.architecture());
+        if (decoder.isPresent()) {
+            BottleneckDecoderInjection.apply(context, config, decoder.get());
+            return;
+        }
+        if (!model.architecture().equals("bert")) {
+            throw BottleneckDecoderLayout.unknown(model.architecture());
+        }
         int hiddenSize = model.hiddenSize();
         int bottleneckSize = config.bottleneckSizeFor(hiddenSize);
         String regex = config.placement().adaptsAttentionOutput() ? ALL_OUTPUTS : FEED_FORWARD_OUTPUTS;

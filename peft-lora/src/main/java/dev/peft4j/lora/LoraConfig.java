@@ -16,7 +16,7 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * The configuration of LoRA (Hu et al. 2021, "LoRA: Low-Rank Adaptation of Large Language Models"):
- * each targeted {@code Linear} {@code W (out, in)} gains a trainable update
+ * each targeted {@code Linear} {@code W (out, in)} (or GPT-2 {@code Conv1D}, stored {@code (in, out)}) gains a trainable update
  * {@code scaling * B A} with {@code A (r, in)}, {@code B (out, r)}, and
  * {@code scaling = lora_alpha / r}, or {@code lora_alpha / sqrt(r)} with rsLoRA (Kalajdzievski 2023).
  * With {@code use_dora} the layer is DoRA (Liu et al. 2024): a trainable magnitude vector rescales
@@ -35,8 +35,9 @@ import java.util.regex.PatternSyntaxException;
  *     are accepted, as Python accepts them)
  * @param loraDropout dropout on the input of the LoRA path, default 0.0, in {@code [0, 1)}
  * @param fanInFanOut whether the targeted weights are stored {@code (in, out)} (GPT-2's
- *     {@code Conv1D}); default false. Every module peft4j builds stores {@code (out, in)}, so
- *     {@link LoraMethod} rejects {@code true} on them
+ *     {@code Conv1D}); default false. As in HF PEFT the targets decide: {@link LoraMethod} sets it
+ *     true for {@code Conv1D} targets and false for {@code Linear} ones, warning when the config
+ *     said otherwise, and its {@link LoraMethod#config()} (what is saved) holds the corrected value
  * @param bias which biases train: {@link Bias#NONE} (default), {@link Bias#ALL},
  *     {@link Bias#LORA_ONLY}
  * @param useRslora rank-stabilised scaling {@code lora_alpha / sqrt(r)}; default false

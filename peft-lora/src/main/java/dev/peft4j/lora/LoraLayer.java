@@ -9,7 +9,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import dev.peft4j.core.model.Linear;
 import dev.peft4j.core.model.ModuleBlock;
 import dev.peft4j.core.model.ModuleDict;
 import dev.peft4j.core.model.ScalarOps;
@@ -22,12 +21,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A {@link Linear} with LoRA updates (Hu et al. 2021, eq. 3): {@code h = W0 x + sum_i scaling_i * B_i A_i x}
- * over the active adapters, HF PEFT's {@code lora.Linear}; with DoRA (Liu et al. 2024) an adapter
- * also has a trainable magnitude vector, see {@link LoraMagnitudeVector}.
+ * A {@link dev.peft4j.core.model.Linear} (or GPT-2's {@link dev.peft4j.core.model.Conv1D}) with LoRA
+ * updates (Hu et al. 2021, eq. 3): {@code h = W0 x + sum_i scaling_i * B_i A_i x} over the active
+ * adapters, HF PEFT's {@code lora.Linear}; with DoRA (Liu et al. 2024) an adapter also has a
+ * trainable magnitude vector, see {@link LoraMagnitudeVector}. A {@code Conv1D} stores
+ * {@code W0 (in, out)} (HF's {@code fan_in_fan_out}): the factors keep their shapes, and merging and
+ * DoRA's norms work on the {@code (out, in)} view ({@link LoraBaseLayer}).
  *
  * <p>Children, as HF's module tree (adapter-keyed dictionaries): {@code base_layer} (the frozen
- * {@code Linear}, weight {@code (out, in)}), {@code lora_dropout.<adapter>} (a core
+ * {@code Linear}, weight {@code (out, in)}, or {@code Conv1D}, weight {@code (in, out)}), {@code lora_dropout.<adapter>} (a core
  * {@link dev.peft4j.core.model.Dropout}), {@code lora_A.<adapter>} ({@code Linear(in, r)} without
  * bias, weight {@code A (r, in)}), {@code lora_B.<adapter>} ({@code Linear(r, out)} without bias,
  * weight {@code B (out, r)}) and, once an adapter uses DoRA, {@code lora_magnitude_vector} holding
@@ -64,7 +66,7 @@ public final class LoraLayer extends ModuleBlock implements MergeableLayer {
     private static final String BASE_LAYER = "base_layer";
 
     private final AdapterSwitch adapterSwitch;
-    private final Linear base;
+    private final LoraBaseLayer base;
     private final ModuleDict dropouts = new ModuleDict();
     private final ModuleDict loraAs = new ModuleDict();
     private final ModuleDict loraBs = new ModuleDict();
@@ -75,7 +77,8 @@ public final class LoraLayer extends ModuleBlock implements MergeableLayer {
 
     LoraLayer(LoraLayerBuilder builder) {
         this.adapterSwitch = builder.adapterSwitch;
-        this.base = addChild(BASE_LAYER, builder.base);
+        this.base = builder.base;
+        addChild(BASE_LAYER, base.block());
         this.mergedWeights = new LoraMergedWeights(base);
         addChild("lora_dropout", dropouts);
         addChild("lora_A", loraAs);
@@ -130,10 +133,13 @@ public final class LoraLayer extends ModuleBlock implements MergeableLayer {
     @Override
     public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
         super.initialize(manager, dataType, inputShapes);
-        NDArray weight = mergedWeights.unmergedWeight() != null ? mergedWeights.unmergedWeight() : base.weight().getArray();
-        for (LoraUpdate update : uninitializedDora) {
-            LoraMagnitudeVector.initializeFrom(update.magnitude(), weight, update.loraA().weight().getArray(),
-                    update.loraB().weight().getArray(), update.scaling());
+        NDArray stored = mergedWeights.unmergedWeight() != null ? mergedWeights.unmergedWeight() : base.weight().getArray();
+        try (NDManager scope = stored.getManager().newSubManager()) {
+            NDArray weight = base.outIn(stored, scope);
+            for (LoraUpdate update : uninitializedDora) {
+                LoraMagnitudeVector.initializeFrom(update.magnitude(), weight, update.loraA().weight().getArray(),
+                        update.loraB().weight().getArray(), update.scaling());
+            }
         }
         uninitializedDora.clear();
     }
@@ -161,7 +167,7 @@ public final class LoraLayer extends ModuleBlock implements MergeableLayer {
 
     @Override
     public Block baseLayer() {
-        return base;
+        return base.block();
     }
 
     private LoraUpdate update(String adapterName) {
@@ -185,9 +191,22 @@ public final class LoraLayer extends ModuleBlock implements MergeableLayer {
         return updates.values().iterator().next();
     }
 
-    /** @return the wrapped layer */
-    public Linear base() {
+    /** @return the wrapped layer: a {@link dev.peft4j.core.model.Linear} or a {@link dev.peft4j.core.model.Conv1D} */
+    public Block base() {
+        return base.block();
+    }
+
+    /** @return the wrapped layer's widths, weight, bias and weight layout */
+    public LoraBaseLayer baseLayerView() {
         return base;
+    }
+
+    /**
+     * @return the wrapped layer's weight as stored: {@code (out, in)}, or {@code (in, out)} for a
+     *     {@code Conv1D} ({@code fan_in_fan_out})
+     */
+    public Parameter baseWeight() {
+        return base.weight();
     }
 
     /** @return the first adapter's {@code A}, shape {@code (r, in)} */
@@ -323,7 +342,7 @@ public final class LoraLayer extends ModuleBlock implements MergeableLayer {
     @Override
     public Block unloadMerged() {
         mergedWeights.forget();
-        return base;
+        return base.block();
     }
 
     /**
@@ -340,9 +359,9 @@ public final class LoraLayer extends ModuleBlock implements MergeableLayer {
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         if (!adapterSwitch.adaptersEnabled()) {
             unmerge();
-            return base.forward(store, inputs, training, params);
+            return base.block().forward(store, inputs, training, params);
         }
-        NDArray result = base.forward(store, inputs, training, params).singletonOrThrow();
+        NDArray result = base.block().forward(store, inputs, training, params).singletonOrThrow();
         RowAdapters rows = adapterSwitch.rowAdapters();
         if (rows != null) {
             return new NDList(LoraMixedBatch.addTerms(this, store, inputs.singletonOrThrow(), result, rows, training, params));
@@ -375,7 +394,8 @@ public final class LoraLayer extends ModuleBlock implements MergeableLayer {
     private NDArray doraTerm(ParameterStore store, LoraUpdate update, NDArray result, NDArray dropped, NDArray up,
             boolean training) {
         NDArray kept = mergedWeights.unmergedWeight();
-        NDArray weight = kept != null ? kept : store.getValue(base.weight(), dropped.getDevice(), training);
+        NDArray weight = base.outIn(kept != null ? kept : store.getValue(base.weight(), dropped.getDevice(), training),
+                result.getManager());
         NDArray baseResult;
         boolean reuse = kept == null && !(training && update.dropout().rate() > 0) && firstActiveUnmerged(update);
         if (reuse) {
@@ -404,6 +424,6 @@ public final class LoraLayer extends ModuleBlock implements MergeableLayer {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return base.getOutputShapes(inputShapes);
+        return base.block().getOutputShapes(inputShapes);
     }
 }

@@ -1,5 +1,6 @@
 package dev.peft4j.lora;
 
+import ai.djl.nn.Block;
 import dev.peft4j.core.model.Linear;
 import dev.peft4j.core.spi.AdapterSwitch;
 import dev.peft4j.core.spi.InjectionContext;
@@ -12,7 +13,7 @@ import java.util.Objects;
  */
 public final class LoraLayerBuilder {
 
-    Linear base;
+    LoraBaseLayer base;
     Integer rank;
     AdapterSwitch adapterSwitch;
     double alpha = 8;
@@ -25,11 +26,17 @@ public final class LoraLayerBuilder {
     LoraLayerBuilder() {}
 
     /**
-     * @param base the initialized layer to wrap
+     * @param base the initialized layer to wrap, a {@link Linear} (weight {@code (out, in)}) or a
+     *     {@link dev.peft4j.core.model.Conv1D} (weight {@code (in, out)}, HF's {@code fan_in_fan_out})
      * @return this
+     * @throws IllegalArgumentException if LoRA cannot wrap the block
      */
-    public LoraLayerBuilder setBase(Linear base) {
-        this.base = base;
+    public LoraLayerBuilder setBase(Block base) {
+        LoraBaseLayer view = LoraBaseLayer.of(base);
+        if (view == null) {
+            throw new IllegalArgumentException("LoRA wraps Linear and Conv1D layers only, got a " + base.getClass().getSimpleName());
+        }
+        this.base = view;
         return this;
     }
 

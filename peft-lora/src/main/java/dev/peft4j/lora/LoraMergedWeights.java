@@ -1,7 +1,7 @@
 package dev.peft4j.lora;
 
 import ai.djl.ndarray.NDArray;
-import dev.peft4j.core.model.Linear;
+import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,11 +19,11 @@ import java.util.List;
  */
 final class LoraMergedWeights {
 
-    private final Linear base;
+    private final LoraBaseLayer base;
     private final List<String> merged = new ArrayList<>();
     private NDArray unmerged;
 
-    LoraMergedWeights(Linear base) {
+    LoraMergedWeights(LoraBaseLayer base) {
         this.base = base;
     }
 
@@ -62,9 +62,7 @@ final class LoraMergedWeights {
         NDArray reference = unmerged != null ? unmerged : weight;
         List<NDArray> changes = new ArrayList<>();
         try {
-            for (LoraUpdate update : updates) {
-                changes.add(update.mergedChange(reference));
-            }
+            changes.addAll(changes(updates, reference));
             if (safe) {
                 requireFinite(weight, updates, changes);
             }
@@ -93,13 +91,31 @@ final class LoraMergedWeights {
         NDArray weight = base.weight().getArray();
         List<NDArray> changes = new ArrayList<>();
         try {
-            for (LoraUpdate update : updates) {
-                changes.add(update.mergedChange(unmerged != null ? unmerged : weight));
-            }
+            changes.addAll(changes(updates, unmerged != null ? unmerged : weight));
             requireFinite(weight, updates, changes);
         } finally {
             changes.forEach(NDArray::close);
         }
+    }
+
+    /**
+     * Each update's change in the weight's stored layout: computed against the {@code (out, in)} view
+     * of {@code reference} and transposed back for a {@code Conv1D} (HF's
+     * {@code transpose(delta, fan_in_fan_out)}).
+     *
+     * @return detached arrays: close them
+     */
+    private List<NDArray> changes(List<LoraUpdate> updates, NDArray reference) {
+        List<NDArray> changes = new ArrayList<>();
+        try (NDManager scope = reference.getManager().newSubManager()) {
+            NDArray outIn = base.outIn(reference, scope);
+            for (LoraUpdate update : updates) {
+                NDArray change = base.stored(update.mergedChange(outIn));
+                change.attach(reference.getManager());
+                changes.add(change);
+            }
+        }
+        return changes;
     }
 
     /** Frees the kept unmerged weight for good ({@code merge_and_unload}): merged adapters stay in the weight. */

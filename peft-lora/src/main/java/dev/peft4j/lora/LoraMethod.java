@@ -16,7 +16,8 @@ import java.util.Objects;
 
 /**
  * Applies a {@link LoraConfig} to a model, HF PEFT's {@code LoraModel.inject_adapter}: resolves
- * {@code target_modules} with HF's matching rules, wraps each targeted {@link Linear} in a
+ * {@code target_modules} with HF's matching rules, wraps each targeted {@link Linear} (or GPT-2's
+ * {@code Conv1D}, weight stored {@code (in, out)}) in a
  * {@link LoraLayer} with its per-module rank and alpha ({@code rank_pattern}, {@code alpha_pattern}),
  * allocates {@code A} and {@code B} (and DoRA's magnitude vector with {@code use_dora}) in the model's
  * manager, and applies the {@code bias} policy
@@ -27,7 +28,7 @@ import java.util.Objects;
  */
 public final class LoraMethod implements PeftMethod {
 
-    private final LoraConfig config;
+    private LoraConfig config;
 
     /**
      * @param config the configuration
@@ -46,11 +47,14 @@ public final class LoraMethod implements PeftMethod {
      * Wraps every targeted module. Every target is checked before the model changes.
      *
      * @param context the model (base frozen), the adapter's name and the config's origin
+     * <p>{@code fan_in_fan_out} follows the targets as in HF PEFT ({@link LoraFanInFanOut}): a
+     * {@code Conv1D} target sets it true, a {@link Linear} target false, each with a warning when the
+     * config said otherwise; {@link #config()} then holds the resolved value, which is what gets saved.
+     *
      * @throws IllegalArgumentException if a {@code target_modules} entry matches nothing (from
-     *     {@link TargetResolver}), a target is not a {@link Linear}
-     *     ({@code lora target 'encoder.layer.0.attention.self' is a BertSelfAttention; LoRA wraps Linear layers only}),
-     *     or {@code fan_in_fan_out} is true while the targets store {@code (out, in)} weights, or a
-     *     target already holds an adapter of this name
+     *     {@link TargetResolver}), a target is neither a {@link Linear} nor a {@code Conv1D}
+     *     ({@code lora target 'encoder.layer.0.attention.self' is a BertSelfAttention; LoRA wraps Linear and Conv1D layers only}),
+     *     or a target already holds an adapter of this name
      */
     @Override
     public void apply(InjectionContext context) {
@@ -61,18 +65,13 @@ public final class LoraMethod implements PeftMethod {
             if (block instanceof LoraLayer layer && layer.adapterNames().contains(context.adapterName())) {
                 throw new IllegalArgumentException("lora target '" + path + "' already holds adapter '" + context.adapterName() + "'");
             }
-            if (!(block instanceof Linear) && !(block instanceof LoraLayer)) {
+            if (LoraBaseLayer.of(block) == null && !(block instanceof LoraLayer)) {
                 throw new IllegalArgumentException("lora target '" + path + "' is a " + block.getClass().getSimpleName()
-                        + "; LoRA wraps Linear layers only (target_modules " + describeTargets(model) + ")");
+                        + "; LoRA wraps Linear and Conv1D layers only (target_modules " + describeTargets(model) + ")");
             }
             targets.put(path, block);
         }
-        if (config.fanInFanOut()) {
-            // HF PEFT warns and resets the flag for nn.Linear targets; a silent reset hides a config error.
-            throw new IllegalArgumentException("lora.fan_in_fan_out is true, but target '" + targets.keySet().iterator().next()
-                    + "' is a Linear storing its weight (out, in); fan_in_fan_out is for (in, out) weights such as GPT-2's"
-                    + " Conv1D, which no peft4j model has yet: set fan_in_fan_out to false");
-        }
+        config = LoraFanInFanOut.resolve(config, targets);
         List<LoraLayer> layers = new ArrayList<>();
         targets.forEach((path, block) -> {
             LoraLayerBuilder adapter = LoraLayer.builder()
@@ -89,9 +88,9 @@ public final class LoraMethod implements PeftMethod {
                 existing.addAdapter(adapter);
                 layer = existing;
             } else {
-                layer = adapter.setBase((Linear) block).build();
+                layer = adapter.setBase(block).build();
             }
-            layer.initialize(model.manager(), layer.base().weight().getArray().getDataType());
+            layer.initialize(model.manager(), layer.baseWeight().getArray().getDataType());
             model.replaceModule(path, layer);
             layers.add(layer);
         });
@@ -143,7 +142,7 @@ public final class LoraMethod implements PeftMethod {
                 }
             });
             case LORA_ONLY -> layers.forEach(layer -> {
-                Parameter bias = layer.base().bias();
+                Parameter bias = layer.baseLayerView().bias();
                 if (bias != null) {
                     bias.freeze(false);
                 }

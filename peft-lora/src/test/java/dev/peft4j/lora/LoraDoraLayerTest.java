@@ -209,12 +209,12 @@ class LoraDoraLayerTest {
         for (int i = 0; i < adapted.length; i++) {
             expectedMerged[i] = m[i / 8] / norms[i / 8] * adapted[i];
         }
-        assertThat(layer.base().weight().getArray().toFloatArray()).containsExactly(expectedMerged, within(1e-5f));
+        assertThat(layer.baseWeight().getArray().toFloatArray()).containsExactly(expectedMerged, within(1e-5f));
         assertThat(forward(layer, x)).containsExactly(unmerged, within(1e-4f));
 
         layer.unmerge();
         assertThat(layer.isMerged()).isFalse();
-        assertThat(layer.base().weight().getArray().toFloatArray()).containsExactly(weight, within(1e-6f));
+        assertThat(layer.baseWeight().getArray().toFloatArray()).containsExactly(weight, within(1e-6f));
         assertThat(forward(layer, x)).containsExactly(unmerged, within(1e-5f));
     }
 
@@ -226,7 +226,7 @@ class LoraDoraLayerTest {
             assertThat(forward(layer, 1, 1, 1)).containsExactly(new float[] {6.5f, 14.5f}, within(1e-5f));
         }
         assertThat(layer.isMerged()).isFalse();
-        assertThat(layer.base().weight().getArray().toFloatArray()).containsExactly(new float[] {1, 2, 3, 4, 5, 6}, within(1e-6f));
+        assertThat(layer.baseWeight().getArray().toFloatArray()).containsExactly(new float[] {1, 2, 3, 4, 5, 6}, within(1e-6f));
     }
 
     /** {@code scaling * B A} of the layer, row-major {@code (out, in)}. */

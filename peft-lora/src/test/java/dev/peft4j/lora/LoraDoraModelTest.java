@@ -49,7 +49,7 @@ class LoraDoraModelTest {
                     "base_model.model.classifier.weight");
             HostTensor magnitude = weights.get("base_model.model." + QUERY + ".lora_magnitude_vector");
             assertThat(magnitude.shape()).containsExactly(16L);
-            try (NDArray norms = lora(peft, QUERY).base().weight().getArray().norm(new int[] {1})) {
+            try (NDArray norms = lora(peft, QUERY).baseWeight().getArray().norm(new int[] {1})) {
                 assertThat(magnitude.values()).containsExactly(norms.toFloatArray(), within(1e-6f));
             }
             assertThat(lora(peft, QUERY).usesDora()).isTrue();

@@ -98,15 +98,15 @@ class LoraLayerTest {
         layer.merge();
         assertThat(layer.isMerged()).isTrue();
         // W + 2 * B A, B A = [[1, 2, 1], [3, 4, 3]]
-        assertThat(layer.base().weight().getArray().toFloatArray()).containsExactly(3, 6, 5, 10, 13, 12);
+        assertThat(layer.baseWeight().getArray().toFloatArray()).containsExactly(3, 6, 5, 10, 13, 12);
         assertThat(forward(layer, 0.3f, -1.2f, 2.5f)).containsExactly(unmerged, within(1e-4f));
         layer.merge();
-        assertThat(layer.base().weight().getArray().toFloatArray()).containsExactly(3, 6, 5, 10, 13, 12);
+        assertThat(layer.baseWeight().getArray().toFloatArray()).containsExactly(3, 6, 5, 10, 13, 12);
         layer.unmerge();
         assertThat(layer.isMerged()).isFalse();
-        assertThat(layer.base().weight().getArray().toFloatArray()).containsExactly(new float[] {1, 2, 3, 4, 5, 6}, within(1e-6f));
+        assertThat(layer.baseWeight().getArray().toFloatArray()).containsExactly(new float[] {1, 2, 3, 4, 5, 6}, within(1e-6f));
         layer.unmerge();
-        assertThat(layer.base().weight().getArray().toFloatArray()).containsExactly(new float[] {1, 2, 3, 4, 5, 6}, within(1e-6f));
+        assertThat(layer.baseWeight().getArray().toFloatArray()).containsExactly(new float[] {1, 2, 3, 4, 5, 6}, within(1e-6f));
         assertThat(forward(layer, 0.3f, -1.2f, 2.5f)).containsExactly(unmerged, within(1e-4f));
     }
 

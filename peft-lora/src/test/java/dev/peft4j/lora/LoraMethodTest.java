@@ -197,13 +197,13 @@ class LoraMethodTest {
             List<LoraLayer> layers = peft.baseModel().modules().values().stream()
                     .filter(LoraLayer.class::isInstance).map(LoraLayer.class::cast).toList();
             Map<LoraLayer, float[]> before = new HashMap<>();
-            layers.forEach(layer -> before.put(layer, layer.base().weight().getArray().toFloatArray()));
+            layers.forEach(layer -> before.put(layer, layer.baseWeight().getArray().toFloatArray()));
             float[] unmerged = peft.forward(batch(scope), false).head().toFloatArray();
             layers.forEach(LoraLayer::merge);
-            assertThat(layers.getFirst().base().weight().getArray().toFloatArray()).isNotEqualTo(before.get(layers.getFirst()));
+            assertThat(layers.getFirst().baseWeight().getArray().toFloatArray()).isNotEqualTo(before.get(layers.getFirst()));
             assertThat(peft.forward(batch(scope), false).head().toFloatArray()).containsExactly(unmerged, within(1e-4f));
             layers.forEach(LoraLayer::unmerge);
-            layers.forEach(layer -> assertThat(layer.base().weight().getArray().toFloatArray())
+            layers.forEach(layer -> assertThat(layer.baseWeight().getArray().toFloatArray())
                     .containsExactly(before.get(layer), within(1e-6f)));
         }
     }
@@ -226,20 +226,20 @@ class LoraMethodTest {
             var context = new InjectionContext(model, InjectionContext.DEFAULT_ADAPTER, ConfigOrigin.USER);
             assertThatThrownBy(() -> method.apply(context))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("lora target 'bert.encoder.layer.0.attention' is a BertAttention; LoRA wraps Linear layers only"
+                    .hasMessage("lora target 'bert.encoder.layer.0.attention' is a BertAttention; LoRA wraps Linear and Conv1D layers only"
                             + " (target_modules [query, attention])");
             assertThat(model.modules().values().stream().filter(LoraLayer.class::isInstance)).isEmpty();
         }
     }
 
     @Test
-    void fanInFanOutIsRejectedForOutInWeights() {
+    void fanInFanOutIsResetForOutInWeightsAsHfDoes() {
         try (NDManager scope = manager.newSubManager()) {
-            assertThatThrownBy(() -> adapt(scope, TaskType.SEQ_CLS, LoraConfig.builder().fanInFanOut(true).build()))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("lora.fan_in_fan_out is true, but target 'bert.encoder.layer.0.attention.self.query' is a"
-                            + " Linear storing its weight (out, in); fan_in_fan_out is for (in, out) weights such as GPT-2's"
-                            + " Conv1D, which no peft4j model has yet: set fan_in_fan_out to false");
+            TransformerModel model = TinyBert.create(scope, TaskType.SEQ_CLS);
+            LoraMethod method = new LoraProvider().create(LoraConfig.builder().fanInFanOut(true).build());
+            method.apply(new InjectionContext(model, InjectionContext.DEFAULT_ADAPTER, ConfigOrigin.USER));
+            assertThat(method.config().fanInFanOut()).isFalse();
+            assertThat(((LoraLayer) model.module("bert.encoder.layer.0.attention.self.query")).baseLayerView().fanInFanOut()).isFalse();
         }
     }
 

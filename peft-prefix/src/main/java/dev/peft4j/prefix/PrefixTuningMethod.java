@@ -12,7 +12,11 @@ import java.util.Objects;
 /**
  * Applies a {@link PrefixTuningConfig}, HF PEFT's prompt-learning setup for {@code PREFIX_TUNING}:
  * checks the config's model keys against the model, builds a {@link PrefixEncoder} in the model's
- * manager and attaches it to the encoder ({@code bert.prompt_encoder.default} for {@code SEQ_CLS}).
+ * manager and attaches it to the base transformer ({@code bert.prompt_encoder.default} for
+ * {@code SEQ_CLS}, {@code model.prompt_encoder.default} for Llama, {@code transformer.prompt_encoder.default}
+ * for GPT-2). The prefix is sized by the key/value heads ({@link PromptLearningShape#ofKeysAndValues}):
+ * with grouped-query attention {@code num_attention_heads = num_key_value_heads} and
+ * {@code token_dim = head_dim * num_key_value_heads}, as HF PEFT sizes it.
  * The base stays frozen (the runtime froze it); the encoder's parameters train.
  *
  * <p>After {@link #apply}, {@link #config()} returns the config completed with the model's sizes
@@ -55,7 +59,7 @@ public final class PrefixTuningMethod implements PeftMethod {
     @Override
     public void apply(InjectionContext context) {
         TransformerModel model = PromptLearningShape.transformerModel("prefix tuning", context.model());
-        PromptLearningShape shape = PromptLearningShape.of(model).check("prefix", config.numLayers(), config.tokenDim(),
+        PromptLearningShape shape = PromptLearningShape.ofKeysAndValues(model).check("prefix", config.numLayers(), config.tokenDim(),
                 config.numAttentionHeads(), config.numTransformerSubmodules());
         PrefixTuningConfig resolved = config.resolvedFor(shape);
         PrefixEncoder encoder = new PrefixEncoder(resolved, model.adapterSwitch());

@@ -11,18 +11,39 @@ import dev.peft4j.core.spi.AdaptableModel;
  * prefix of the wrong shape and fail later, or silently for {@code token_dim}).
  *
  * @param numLayers transformer layers
- * @param tokenDim the hidden size {@code d}
- * @param numAttentionHeads heads per attention layer
- * @param numTransformerSubmodules 1 for an encoder-only model (2 is HF's value for encoder-decoder models)
+ * @param tokenDim the hidden size {@code d}; for prefix tuning the key/value width
+ *     {@code head_dim * num_key_value_heads}
+ * @param numAttentionHeads heads per attention layer; for prefix tuning the key/value heads
+ * @param numTransformerSubmodules 1 for an encoder-only or decoder-only model (2 is HF's value for
+ *     encoder-decoder models)
  */
 record PromptLearningShape(int numLayers, int tokenDim, int numAttentionHeads, int numTransformerSubmodules) {
 
     /**
+     * The sizes of prompt tuning (and every prompt-learning method but prefix tuning): HF's
+     * {@code _prepare_prompt_learning_config} takes {@code token_dim} from {@code hidden_size} and
+     * {@code num_attention_heads} from the model config.
+     *
      * @param model a peft4j transformer
      * @return its sizes
      */
     static PromptLearningShape of(TransformerModel model) {
         return new PromptLearningShape(model.numLayers(), model.hiddenSize(), model.numAttentionHeads(), 1);
+    }
+
+    /**
+     * The sizes of prefix tuning, which prepends to every layer's keys and values: with grouped-query
+     * attention those have {@code num_key_value_heads} heads of {@code head_dim}, so HF PEFT sets
+     * {@code num_attention_heads = num_key_value_heads} and
+     * {@code token_dim = head_dim * num_key_value_heads} (HF PEFT's {@code _prepare_prompt_learning_config},
+     * issue 1901). Without grouped-query attention (BERT, GPT-2) these are the hidden size and the
+     * attention heads.
+     *
+     * @param model a peft4j transformer
+     * @return its key/value sizes
+     */
+    static PromptLearningShape ofKeysAndValues(TransformerModel model) {
+        return new PromptLearningShape(model.numLayers(), model.headDim() * model.numKeyValueHeads(), model.numKeyValueHeads(), 1);
     }
 
     /**
@@ -49,16 +70,20 @@ record PromptLearningShape(int numLayers, int tokenDim, int numAttentionHeads, i
      * @param numTransformerSubmodules the config's {@code num_transformer_submodules}, or {@code null}
      * @return this shape
      * @throws IllegalArgumentException naming the key, its value and the model's, e.g.
-     *     {@code prefix.num_layers is 12, but the model has 6 layers}
+     *     {@code prefix.num_layers is 12, but the model has 6 layers}, {@code prefix.token_dim is 64, but
+     *     the model has 32 as key/value width (head_dim * num_key_value_heads)}
      */
     PromptLearningShape check(String owner, Integer numLayers, Integer tokenDim, Integer numAttentionHeads,
             Integer numTransformerSubmodules) {
         agree(owner + ".num_layers", numLayers, this.numLayers, "layers");
-        agree(owner + ".token_dim", tokenDim, this.tokenDim, "as hidden size");
-        agree(owner + ".num_attention_heads", numAttentionHeads, this.numAttentionHeads, "attention heads");
+        boolean keysAndValues = owner.equals("prefix");
+        agree(owner + ".token_dim", tokenDim, this.tokenDim,
+                keysAndValues ? "as key/value width (head_dim * num_key_value_heads)" : "as hidden size");
+        agree(owner + ".num_attention_heads", numAttentionHeads, this.numAttentionHeads,
+                keysAndValues ? "key/value heads" : "attention heads");
         if (numTransformerSubmodules != null && numTransformerSubmodules != this.numTransformerSubmodules) {
             throw new IllegalArgumentException(owner + ".num_transformer_submodules is " + numTransformerSubmodules
-                    + ", but the model has " + this.numTransformerSubmodules + " (an encoder-only model; 2 is for encoder-decoder models)");
+                    + ", but the model has " + this.numTransformerSubmodules + " (an encoder-only or decoder-only model; 2 is for encoder-decoder models)");
         }
         return this;
     }

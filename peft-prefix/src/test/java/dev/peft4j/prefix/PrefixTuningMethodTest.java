@@ -119,13 +119,13 @@ class PrefixTuningMethodTest {
                 .hasMessage("prefix.num_layers is 12, but the model has 6 layers");
         String wide = PrefixTuningConfigTest.HF_CONFIG.replace("\"token_dim\": 384", "\"token_dim\": 768");
         assertThatThrownBy(() -> adaptMiniLm(manager, RUNTIME.readHfConfig(wide), ConfigOrigin.CHECKPOINT))
-                .hasMessage("prefix.token_dim is 768, but the model has 384 as hidden size");
+                .hasMessage("prefix.token_dim is 768, but the model has 384 as key/value width (head_dim * num_key_value_heads)");
         String heads = PrefixTuningConfigTest.HF_CONFIG.replace("\"num_attention_heads\": 12", "\"num_attention_heads\": 6");
         assertThatThrownBy(() -> adaptMiniLm(manager, RUNTIME.readHfConfig(heads), ConfigOrigin.CHECKPOINT))
-                .hasMessage("prefix.num_attention_heads is 6, but the model has 12 attention heads");
+                .hasMessage("prefix.num_attention_heads is 6, but the model has 12 key/value heads");
         String seq2seq = PrefixTuningConfigTest.HF_CONFIG.replace("\"num_transformer_submodules\": 1", "\"num_transformer_submodules\": 2");
         assertThatThrownBy(() -> adaptMiniLm(manager, RUNTIME.readHfConfig(seq2seq), ConfigOrigin.CHECKPOINT))
-                .hasMessage("prefix.num_transformer_submodules is 2, but the model has 1 (an encoder-only model; 2 is for encoder-decoder models)");
+                .hasMessage("prefix.num_transformer_submodules is 2, but the model has 1 (an encoder-only or decoder-only model; 2 is for encoder-decoder models)");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.peft4j.core.target;
 
 import ai.djl.nn.Block;
+import dev.peft4j.core.model.Conv1D;
 import dev.peft4j.core.model.Linear;
 import dev.peft4j.core.model.ModuleTree;
 import dev.peft4j.core.spi.AdaptableModel;
@@ -232,9 +233,13 @@ public final class TargetResolver {
                     wanted -> tree.closest(wanted, 3));
         }
 
-        /** A Linear, or an adapter layer (a LoRA layer of an earlier adapter) that wraps one. */
+        /**
+         * A Linear or GPT-2's Conv1D (HF PEFT's {@code all-linear} takes {@code nn.Linear} and
+         * {@code Conv1D}), or an adapter layer (a LoRA layer of an earlier adapter) that wraps one.
+         */
         private static boolean isLinear(Block block) {
-            return block instanceof Linear || (block instanceof AdapterLayer layer && layer.baseLayer() instanceof Linear);
+            Block base = block instanceof AdapterLayer layer ? layer.baseLayer() : block;
+            return base instanceof Linear || base instanceof Conv1D;
         }
 
         static Catalog of(ModelShape shape) {

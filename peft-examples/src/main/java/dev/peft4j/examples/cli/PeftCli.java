@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         version = "peft4j 0.1.0-SNAPSHOT",
         description = "Parameter-efficient fine-tuning on the JVM.",
         subcommands = {TrainCommand.class, CompareCommand.class, EvalCommand.class, PredictCommand.class, ServeDemoCommand.class,
-                PlanCommand.class, EmbedCommand.class, ReportCommand.class, MethodsCommand.class, CommandLine.HelpCommand.class})
+                PlanCommand.class, CompareLmCommand.class, PretrainLmCommand.class, EmbedCommand.class, ReportCommand.class, MethodsCommand.class, CommandLine.HelpCommand.class})
 public final class PeftCli {
 
     private PeftCli() {}

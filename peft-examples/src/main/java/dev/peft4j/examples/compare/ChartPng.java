@@ -14,12 +14,12 @@ import org.jfree.chart.ChartUtils;
  * @param chart the chart drawn
  * @param png the PNG file's bytes
  */
-record ChartPng(ReportChart chart, byte[] png) {
+public record ChartPng(ReportChart chart, byte[] png) {
 
     /** Display width, CSS pixels. */
-    static final int WIDTH = 900;
+    public static final int WIDTH = 900;
     /** Display height, CSS pixels. */
-    static final int HEIGHT = 500;
+    public static final int HEIGHT = 500;
     /** Device pixels per CSS pixel. */
     static final int SCALE = 2;
 
@@ -32,7 +32,7 @@ record ChartPng(ReportChart chart, byte[] png) {
      * @return its PNG, {@code WIDTH * SCALE} x {@code HEIGHT * SCALE} pixels
      * @throws IOException if PNG encoding fails
      */
-    static ChartPng draw(ReportChart chart) throws IOException {
+    public static ChartPng draw(ReportChart chart) throws IOException {
         BufferedImage image = new BufferedImage(WIDTH * SCALE, HEIGHT * SCALE, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {

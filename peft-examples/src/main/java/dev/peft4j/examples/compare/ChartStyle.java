@@ -18,7 +18,7 @@ import org.jfree.chart.ui.RectangleEdge;
  * fonts, the legend below the plot, and one colour per method (by its position in the
  * comparison, failed methods included, so a method keeps its colour in every chart).
  */
-final class ChartStyle {
+public final class ChartStyle {
 
     /** Tableau 10, a palette that stays distinguishable for common colour-vision deficiencies. */
     private static final List<Color> METHOD_COLORS = List.of(new Color(0x4E79A7), new Color(0xF28E2B),
@@ -41,12 +41,12 @@ final class ChartStyle {
      * @param index the method's position in the comparison
      * @return its colour
      */
-    static Color methodColor(int index) {
+    public static Color methodColor(int index) {
         return METHOD_COLORS.get(Math.floorMod(index, METHOD_COLORS.size()));
     }
 
     /** @return a line stroke of the given width with round joins */
-    static BasicStroke stroke(float width) {
+    public static BasicStroke stroke(float width) {
         return new BasicStroke(width, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
     }
 
@@ -58,7 +58,7 @@ final class ChartStyle {
      * @param legend whether to show the legend (below the plot)
      * @return the chart
      */
-    static JFreeChart chart(String title, Plot plot, boolean legend) {
+    public static JFreeChart chart(String title, Plot plot, boolean legend) {
         JFreeChart chart = new JFreeChart(title, TITLE_FONT, plot, legend);
         StandardChartTheme theme = (StandardChartTheme) StandardChartTheme.createJFreeTheme();
         theme.setExtraLargeFont(TITLE_FONT);

@@ -6,7 +6,7 @@ package dev.peft4j.examples.compare;
  * untrusted data in HTML bodies and attributes asks. Every string that comes from a results file
  * (method names, failure messages, recipe and environment values) goes through here.
  */
-final class HtmlEscape {
+public final class HtmlEscape {
 
     private HtmlEscape() {}
 
@@ -15,7 +15,7 @@ final class HtmlEscape {
      * @return the text with the five characters above replaced by {@code &amp;}, {@code &lt;},
      *     {@code &gt;}, {@code &quot;} and {@code &#39;}
      */
-    static String text(String text) {
+    public static String text(String text) {
         if (text == null) {
             return "";
         }

@@ -18,7 +18,7 @@ import org.jfree.data.xy.XYSeriesCollection;
  * over {@link #window(int)} updates (the window shrinks at both ends, so the curve starts and ends at
  * the averages of the updates that exist). Methods without training losses are left out.
  */
-final class LossChart {
+public final class LossChart {
 
     private LossChart() {}
 
@@ -27,24 +27,36 @@ final class LossChart {
      * @return the chart, empty when no method has training losses
      */
     static Optional<ReportChart> of(CompareResults results) {
+        List<MethodResult> ok = results.methods();
+        return of(ok.stream().map(MethodResult::method).toList(),
+                ok.stream().map(m -> m.isOk() ? losses(m) : List.<Double>of()).toList(), "cross-entropy");
+    }
+
+    /**
+     * The same chart for any comparison ({@code peft compare-lm}'s too).
+     *
+     * @param names the methods, in report order (their colours)
+     * @param lossesByMethod each method's loss of every update; empty for a failed method
+     * @param lossName what the loss is, for the axis and caption ({@code cross-entropy})
+     * @return the chart, empty when no method has training losses
+     */
+    public static Optional<ReportChart> of(List<String> names, List<List<Double>> lossesByMethod, String lossName) {
         XYSeriesCollection dataset = new XYSeriesCollection();
-        List<MethodResult> methods = results.methods();
-        int longest = methods.stream().filter(MethodResult::isOk).mapToInt(m -> losses(m).size()).max().orElse(0);
+        int longest = lossesByMethod.stream().mapToInt(List::size).max().orElse(0);
         if (longest == 0) {
             return Optional.empty();
         }
         int window = window(longest);
         record Drawn(int methodIndex, boolean smoothed) {}
         List<Drawn> drawn = new ArrayList<>();
-        for (int i = 0; i < methods.size(); i++) {
-            MethodResult m = methods.get(i);
-            List<Double> losses = losses(m);
-            if (!m.isOk() || losses.isEmpty()) {
+        for (int i = 0; i < names.size(); i++) {
+            List<Double> losses = lossesByMethod.get(i);
+            if (losses.isEmpty()) {
                 continue;
             }
             double[] smoothed = movingAverage(losses, window);
-            XYSeries raw = new XYSeries(m.method() + " (every update)", false, true);
-            XYSeries mean = new XYSeries(m.method(), false, true);
+            XYSeries raw = new XYSeries(names.get(i) + " (every update)", false, true);
+            XYSeries mean = new XYSeries(names.get(i), false, true);
             for (int u = 0; u < losses.size(); u++) {
                 Double loss = losses.get(u);
                 if (loss != null && Double.isFinite(loss)) {
@@ -64,7 +76,7 @@ final class LossChart {
         NumberAxis x = new NumberAxis("update");
         x.setStandardTickUnits(NumberAxis.createIntegerTickUnits(Locale.ROOT));
         x.setAutoRangeIncludesZero(false);
-        NumberAxis y = new NumberAxis("training loss (cross-entropy, nats)");
+        NumberAxis y = new NumberAxis("training loss (" + lossName + ", nats)");
         y.setAutoRangeIncludesZero(false);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
         XYPlot plot = new XYPlot(dataset, x, y, renderer);
@@ -81,8 +93,8 @@ final class LossChart {
             }
         }
         String caption = window == 1
-                ? "Training loss of every update (x: update number, y: mean cross-entropy of the batch), one line per method."
-                : "Training loss (x: update number, y: mean cross-entropy of the batch). Thin lines: every update; "
+                ? "Training loss of every update (x: update number, y: mean " + lossName + " of the batch), one line per method."
+                : "Training loss (x: update number, y: mean " + lossName + " of the batch). Thin lines: every update; "
                         + "thick lines: centred moving average over " + window + " updates.";
         return Optional.of(new ReportChart("loss.png", "Training loss", caption, chart));
     }

@@ -12,14 +12,19 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * elapsed time and ETA; or nothing when disabled. The bar appears with the first update, once the
  * child knows how many updates it plans.
  */
-final class MethodProgressBar implements MethodProcess.Listener, AutoCloseable {
+public final class MethodProgressBar implements MethodProcess.Listener, AutoCloseable {
 
     private final boolean enabled;
     private final String name;
     private final PrintStream stream;
     private ProgressBar bar;
 
-    MethodProgressBar(boolean enabled, String name, PrintStream stream) {
+    /**
+     * @param enabled whether to draw anything
+     * @param name the method, left of the bar
+     * @param stream where the bar is drawn
+     */
+    public MethodProgressBar(boolean enabled, String name, PrintStream stream) {
         this.enabled = enabled;
         this.name = name;
         this.stream = stream;

@@ -10,4 +10,4 @@ import org.jfree.chart.JFreeChart;
  * @param caption what the chart shows and how to read it, plain text
  * @param chart the JFreeChart to draw
  */
-record ReportChart(String fileName, String title, String caption, JFreeChart chart) {}
+public record ReportChart(String fileName, String title, String caption, JFreeChart chart) {}

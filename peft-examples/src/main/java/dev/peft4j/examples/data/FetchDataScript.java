@@ -3,6 +3,8 @@ package dev.peft4j.examples.data;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -26,6 +28,18 @@ final class FetchDataScript {
      * @return empty if the script exited 0; otherwise why it failed or could not run, as a phrase
      */
     static Optional<String> run(DataLocations locations) {
+        return run(locations, List.of());
+    }
+
+    /**
+     * As {@link #run(DataLocations)}, fetching the named corpora ({@code pattern}, {@code moby-dick},
+     * {@code fortunes}; the script's default, {@code pattern}, when empty).
+     *
+     * @param locations where the script and the data folder are
+     * @param corpora the script's arguments
+     * @return empty if the script exited 0; otherwise why it failed or could not run, as a phrase
+     */
+    static Optional<String> run(DataLocations locations, List<String> corpora) {
         Optional<Path> script = locations.fetchScript();
         if (script.isEmpty()) {
             return Optional.of("no peft4j checkout was found to run " + DataLocations.FETCH_SCRIPT
@@ -35,7 +49,9 @@ final class FetchDataScript {
         if (!Files.isRegularFile(script.get())) {
             return Optional.of(script.get() + " does not exist");
         }
-        ProcessBuilder builder = new ProcessBuilder("bash", script.get().toString())
+        List<String> command = new ArrayList<>(List.of("bash", script.get().toString()));
+        command.addAll(corpora);
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD) // the script writes only to stderr
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         if (locations.dataDir() != null) {

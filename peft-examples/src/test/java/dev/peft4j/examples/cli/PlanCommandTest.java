@@ -50,8 +50,8 @@ class PlanCommandTest {
         assertThat(lines[1]).isEqualTo("frozen weights bf16, adamw, batch 1 x 512 tokens");
         assertThat(run.out()).containsPattern("full +6,738,415,616 +6,738,415,616 \\(100\\.00%\\) +0\\.00 +12\\.55 +12\\.55 +75\\.31 .*  no  no  no yes");
         assertThat(run.out()).containsPattern("lora +6,746,804,224 +8,388,608 \\( +0\\.12%\\) +12\\.55 .* yes yes yes yes");
-        assertThat(run.out()).contains("bottleneck  n/a: bottleneck adapters wrap BERT residual output blocks (layer.N.output),"
-                + " which this llama model does not have");
+        // pfeiffer after mlp.down_proj: m = 4096 / 16 = 256, 32 adapters of 2 d m + d + m = 2,101,504
+        assertThat(run.out()).containsPattern("bottleneck +6,805,663,744 +67,248,128 \\( +0\\.99%\\)");
         assertThat(run.out()).containsPattern("prefix +6,743,658,496 +5,242,880");
         assertThat(run.out()).containsPattern("prompt +6,738,497,536 +81,920");
     }
@@ -108,10 +108,11 @@ class PlanCommandTest {
     }
 
     @Test
-    void aMethodThatDoesNotFitTheArchitectureStaysNotApplicable() throws IOException {
+    void bottleneckAdaptersArePlannedInDecoderLayers() throws IOException {
         CliRun run = CliRun.of("plan", "--model-config", write(LLAMA_2_7B).toString(), "--reduction-factor", "8");
         assertThat(run.status()).as(run.err()).isZero();
-        assertThat(run.out()).contains("bottleneck  n/a: bottleneck adapters wrap BERT residual output blocks");
+        // m = 4096 / 8 = 512: 32 adapters of 2 * 4096 * 512 + 4096 + 512 = 4,198,912
+        assertThat(run.out()).containsPattern("bottleneck +6,872,780,800 +134,365,184 \\( +1\\.96%\\)");
     }
 
     @Test

