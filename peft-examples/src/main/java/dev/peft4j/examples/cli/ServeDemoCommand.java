@@ -99,7 +99,7 @@ final class ServeDemoCommand implements Callable<Integer> {
                     }
                 }
                 long loaded = ResidentMemory.bytesAfterGc();
-                ServeMemory memory = ServeMemory.measure(idle < 0 || loaded < 0 ? -1 : loaded - idle, baseParameters, peft.totalParameterCount() - baseParameters,
+                ServeMemory memory = ServeMemory.measure(ServeMemory.growth(idle, loaded), baseParameters, peft.totalParameterCount() - baseParameters,
                         adapters.size(), () -> first.load(imported, tokenizer, manager));
                 out.printf(Locale.ROOT, "serve-demo: %s + %d adapter%s %s, %d requests (seed %d) in mixed batches of %d%n",
                         base.modelName(), adapters.size(), adapters.size() == 1 ? "" : "s", adapters.keySet(), requests, seed, batchSize);

@@ -5,6 +5,7 @@ import dev.peft4j.examples.serve.ResidentMemory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.OptionalLong;
 
 /**
  * What serving several adapters on one base model saves against one model copy per adapter,
@@ -16,13 +17,14 @@ import java.util.Locale;
  * process avoids starting the engine and JVM again for every copy (their fixed cost, which separate
  * processes would add on top, is left out: the comparison favours separate copies).
  *
- * @param sharedBytes resident growth of the base model with all adapters, or {@code -1} if not measurable
- * @param copyBytes resident growth of one more model copy with one adapter, or {@code -1}
+ * @param sharedBytes resident growth of the base model with all adapters (negative when the process
+ *     handed back more than it took meanwhile), empty where the resident set is not readable
+ * @param copyBytes resident growth of one more model copy with one adapter, or empty
  * @param adapters the number of adapters served
  * @param baseParameters scalars of the base model (with its head)
  * @param adapterParameters scalars the adapters add (LoRA matrices and head copies)
  */
-record ServeMemory(long sharedBytes, long copyBytes, int adapters, long baseParameters, long adapterParameters) {
+record ServeMemory(OptionalLong sharedBytes, OptionalLong copyBytes, int adapters, long baseParameters, long adapterParameters) {
 
     private static final double MIB = 1024.0 * 1024.0;
 
@@ -32,24 +34,35 @@ record ServeMemory(long sharedBytes, long copyBytes, int adapters, long basePara
         PeftModel load() throws IOException;
     }
 
-    static ServeMemory measure(long sharedBytes, long baseParameters, long adapterParameters, int adapters, CopyLoader loader)
+    /**
+     * @param before resident bytes, or {@code -1} where unreadable ({@link ResidentMemory})
+     * @param after resident bytes, or {@code -1}
+     * @return the growth, empty if either reading failed
+     */
+    static OptionalLong growth(long before, long after) {
+        return before < 0 || after < 0 ? OptionalLong.empty() : OptionalLong.of(after - before);
+    }
+
+    static ServeMemory measure(OptionalLong sharedBytes, long baseParameters, long adapterParameters, int adapters, CopyLoader loader)
             throws IOException {
         long before = ResidentMemory.bytesAfterGc();
         try (PeftModel copy = loader.load()) {
             long after = ResidentMemory.bytesAfterGc();
-            long copyBytes = before < 0 || after < 0 ? -1 : after - before;
-            return new ServeMemory(sharedBytes, copyBytes, adapters, baseParameters, adapterParameters);
+            return new ServeMemory(sharedBytes, growth(before, after), adapters, baseParameters, adapterParameters);
         }
     }
 
     void print(PrintWriter out) {
-        if (sharedBytes < 0 || copyBytes < 0) {
+        if (sharedBytes.isEmpty() || copyBytes.isEmpty()) {
             out.println("memory: resident set size not readable here (needs /proc/self/status)");
         } else {
-            long separate = copyBytes * adapters;
+            long shared = sharedBytes.getAsLong();
+            long copy = copyBytes.getAsLong();
+            long separate = copy * adapters;
             out.printf(Locale.ROOT, "memory (resident, after GC): one base + %d adapter%s %.1f MiB; %d separate cop%s %.1f MiB"
                     + " (one copy, base + 1 adapter, measured: %.1f MiB); saved %.1f MiB (%.0f%%)%n", adapters, adapters == 1 ? "" : "s",
-                    sharedBytes / MIB, adapters, adapters == 1 ? "y" : "ies", separate / MIB, copyBytes / MIB, (separate - sharedBytes) / MIB, 100.0 * (separate - sharedBytes) / separate);
+                    shared / MIB, adapters, adapters == 1 ? "y" : "ies", separate / MIB, copy / MIB, (separate - shared) / MIB,
+                    separate == 0 ? 0.0 : 100.0 * (separate - shared) / separate);
         }
         out.printf(Locale.ROOT, "parameters: base %,d (%.1f MiB fp32); %d adapter%s with their heads add %,d (%.2f MiB fp32)%n",
                 baseParameters, baseParameters * 4 / MIB, adapters, adapters == 1 ? "" : "s", adapterParameters, adapterParameters * 4 / MIB);
