@@ -36,11 +36,17 @@ class CompareLmCommandErrorsTest {
     }
 
     @Test
-    void threadsMustBePositive(@TempDir Path dir) {
+    void threadsMustBeBetweenOneAndTheProcessors(@TempDir Path dir) {
+        int processors = Runtime.getRuntime().availableProcessors();
+        String allowed = "peft: --threads must be between 1 and " + processors + " (this machine's processors), got ";
         CliRun compare = CliRun.of("compare-lm", "--threads", "0", "--output", dir.resolve("out").toString());
         assertThat(compare.status()).isEqualTo(1);
-        assertThat(compare.err()).isEqualTo("peft: --threads must be >= 1, got 0\n");
+        assertThat(compare.err()).isEqualTo(allowed + "0\n");
         CliRun pretrain = CliRun.of("pretrain-lm", "--threads", "-2");
-        assertThat(pretrain.err()).isEqualTo("peft: --threads must be >= 1, got -2\n");
+        assertThat(pretrain.err()).isEqualTo(allowed + "-2\n");
+        CliRun tooMany = CliRun.of("compare-lm", "--threads", "100000", "--output", dir.resolve("out").toString());
+        assertThat(tooMany.status()).isEqualTo(1);
+        assertThat(tooMany.err()).isEqualTo(allowed + "100000\n");
+        assertThat(dir.resolve("out")).doesNotExist();
     }
 }
