@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
         footer = {"",
                 "The base (see 'peft pretrain-lm --help') is pre-trained once and cached.",
                 "Each method: 200 updates of 16 x 128 bytes of fortunes (wisdom, science,",
-                "humorists, platitudes; every 10th quotation held out), AdamW with 6% warm-up;",
+                "humorists, platitudes; every 10th quotation held out), AdamW with 6%% warm-up;",
                 "full lr 1e-3, lora r 8 on q_proj,v_proj lr 3e-3, bottleneck lr 3e-3, prefix 16",
                 "virtual tokens lr 1e-2, prompt 16 virtual tokens lr 3e-2.",
                 "--quick: the 150-update base and 30 updates of 8 blocks per method."})
@@ -64,7 +64,7 @@ final class CompareLmCommand implements Callable<Integer> {
     @Option(names = "--progress", description = "Draw the progress bars even when standard output is not a terminal.")
     private boolean progress;
 
-    @Option(names = "--threads", description = "PyTorch threads here and in the child JVMs (default: 1, fastest for this small model).")
+    @Option(names = "--threads", description = "PyTorch threads here and in the child JVMs (default: 1, fastest for this small model; at most the machine's processors).")
     private int threads = 1;
 
     @Override

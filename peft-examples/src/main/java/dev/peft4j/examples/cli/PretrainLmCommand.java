@@ -37,7 +37,7 @@ final class PretrainLmCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "The smoke base: 150 updates, 50 held-out windows.")
     private boolean quick;
 
-    @Option(names = "--threads", description = "PyTorch threads here and in the child JVMs (default: 1, fastest for this small model).")
+    @Option(names = "--threads", description = "PyTorch threads (default: 1, fastest for this small model; at most the machine's processors).")
     private int threads = 1;
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -44,7 +45,7 @@ public final class CompareResultsReader {
      * @return its content
      * @throws IOException {@code cannot read results file <file>: <reason>} when the file is
      *     missing or unreadable, is not valid JSON, does not match the schema (the message names the
-     *     key, line and column), or has no {@code methods} array
+     *     key, line and column), has no {@code methods} array, or is a {@code peft compare-lm} results file
      */
     public static CompareResults read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
@@ -55,12 +56,25 @@ public final class CompareResultsReader {
         try {
             results = MAPPER.readValue(file.toFile(), CompareResults.class);
         } catch (JsonProcessingException e) {
+            if (isCompareLmResults(file)) {
+                throw new IOException("cannot read results file " + file + ": it is a 'peft compare-lm' results file; 'peft report'"
+                        + " re-renders 'peft compare' results only (compare-lm writes its report.html itself)", e);
+            }
             throw new IOException("cannot read results file " + file + ": " + describe(e), e);
         }
         if (results == null) {
             throw new IOException("cannot read results file " + file + ": it holds JSON null, not a results object");
         }
         return results;
+    }
+
+    /** A {@code peft compare-lm} results file records its pre-trained base, with the base's file digests. */
+    private static boolean isCompareLmResults(Path file) {
+        try {
+            return MAPPER.readTree(file.toFile()).path("base").has("files_sha256");
+        } catch (IOException notJson) {
+            return false;
+        }
     }
 
     private static String describe(JsonProcessingException e) {

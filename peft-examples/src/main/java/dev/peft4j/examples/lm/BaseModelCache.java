@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * The cache of pre-trained base decoders: {@code <root>/<key>/} ({@link BaseModelKey}), by default
  * {@code <repo>/.cache/peft4j/decoder-base/} (git-ignored; {@code $PEFT_CACHE_DIR/decoder-base/}
  * when set). A folder holds the model files and {@value #REPORT_FILE}, whose {@code files_sha256}
- * fingerprints every other file. It is written whole or not at all ({@link AtomicDirectory}: staged
+ * fingerprints every other file, and {@value #REPORT_DIGEST_FILE}, which fingerprints the report. It is written whole or not at all ({@link AtomicDirectory}: staged
  * beside the target, renamed in), and trusted only when its report names the same key and the
  * files still hash to the recorded digest; anything else (a truncated or edited file, a missing
  * report, an interrupted write) is reported and rebuilt.
@@ -28,6 +28,9 @@ public final class BaseModelCache {
 
     /** The report inside a cached folder. */
     public static final String REPORT_FILE = "pretraining.json";
+
+    /** The SHA-256 (hex) of {@value #REPORT_FILE}'s bytes, so an edited report is not trusted either. */
+    public static final String REPORT_DIGEST_FILE = "pretraining.json.sha256";
 
     /** Environment variable naming the cache root's parent instead of {@code <repo>/.cache/peft4j}. */
     public static final String ENV = "PEFT_CACHE_DIR";
@@ -108,6 +111,15 @@ public final class BaseModelCache {
         if (!digest.equals(report.filesSha256())) {
             return "its files hash to " + digest + ", not the recorded " + report.filesSha256() + " (changed or truncated)";
         }
+        Path reportDigestFile = folder.resolve(REPORT_DIGEST_FILE);
+        if (!Files.isRegularFile(reportDigestFile)) {
+            return REPORT_DIGEST_FILE + " is missing";
+        }
+        String reportDigest = reportDigest(reportFile);
+        String recorded = Files.readString(reportDigestFile, StandardCharsets.UTF_8).strip();
+        if (!reportDigest.equals(recorded)) {
+            return REPORT_FILE + " hashes to " + reportDigest + ", not the recorded " + recorded + " (edited)";
+        }
         return null;
     }
 
@@ -134,13 +146,19 @@ public final class BaseModelCache {
                     built.heldOutTokens(), built.parameters(), built.wallSeconds(), built.medianStepMillis(),
                     built.finalTrainLoss(), built.heldOutPerplexity(), built.heldOutBitsPerByte(), digest,
                     java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
-            Files.write(staging.resolve(REPORT_FILE), mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
+            Path reportFile = staging.resolve(REPORT_FILE);
+            Files.write(reportFile, mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
+            Files.writeString(staging.resolve(REPORT_DIGEST_FILE), reportDigest(reportFile) + "\n", StandardCharsets.UTF_8);
         });
         String after = problem(key);
         if (after != null) {
             throw new IOException("the base model just written to " + folder(key) + " does not verify: " + after);
         }
         return read(key);
+    }
+
+    private static String reportDigest(Path reportFile) throws IOException {
+        return HexFormat.of().formatHex(BaseModelKey.sha256().digest(Files.readAllBytes(reportFile)));
     }
 
     private PretrainReport read(String key) throws IOException {
@@ -159,7 +177,9 @@ public final class BaseModelCache {
         MessageDigest digest = BaseModelKey.sha256();
         List<Path> files;
         try (Stream<Path> list = Files.list(folder)) {
-            files = list.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().equals(REPORT_FILE)).sorted().toList();
+            files = list.filter(Files::isRegularFile)
+                    .filter(f -> !f.getFileName().toString().equals(REPORT_FILE) && !f.getFileName().toString().equals(REPORT_DIGEST_FILE))
+                    .sorted().toList();
         }
         byte[] buffer = new byte[1 << 16];
         for (Path file : files) {

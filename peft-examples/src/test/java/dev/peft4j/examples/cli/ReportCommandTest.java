@@ -97,6 +97,10 @@ class ReportCommandTest {
         assertThat(run.err()).startsWith("peft: cannot read results file " + unknown + ": Unrecognized field \"colour\"")
                 .hasLineCount(1);
 
+        Path lm = Files.writeString(dir.resolve("lm.json"), "{\"base\": {\"key\": \"k\", \"files_sha256\": {}}, \"methods\": []}");
+        assertOneLine(CliRun.of("report", lm.toString()), "peft: cannot read results file " + lm + ": it is a 'peft compare-lm'"
+                + " results file; 'peft report' re-renders 'peft compare' results only (compare-lm writes its report.html itself)");
+
         Path noMethods = Files.writeString(dir.resolve("empty.json"), "{\"started_at\": \"x\"}");
         assertOneLine(CliRun.of("report", noMethods.toString()),
                 "peft: cannot read results file " + noMethods + ": no 'methods' array");

@@ -67,6 +67,22 @@ class BaseModelCacheTest {
     }
 
     @Test
+    void anEditedReportIsDetectedAndRebuilt() throws IOException {
+        BaseModelCache cache = new BaseModelCache(dir, mapper);
+        cache.ensure("k1", builder, log::add);
+        Path report = cache.folder("k1").resolve(BaseModelCache.REPORT_FILE);
+        Files.writeString(report, Files.readString(report).replaceFirst("\"parameters\"\\s*:\\s*\\d+", "\"parameters\": 42"));
+        assertThat(Files.readString(report)).contains("\"parameters\": 42");
+        assertThat(cache.problem("k1")).startsWith("pretraining.json hashes to ").endsWith(" (edited)");
+        PretrainReport rebuilt = cache.ensure("k1", builder, log::add);
+        assertThat(builds).hasValue(2);
+        assertThat(rebuilt.parameters()).isNotEqualTo(42);
+        assertThat(cache.problem("k1")).isNull();
+        Files.delete(cache.folder("k1").resolve(BaseModelCache.REPORT_DIGEST_FILE));
+        assertThat(cache.problem("k1")).isEqualTo("pretraining.json.sha256 is missing");
+    }
+
+    @Test
     void aBrokenOrForeignReportIsRebuilt() throws IOException {
         BaseModelCache cache = new BaseModelCache(dir, mapper);
         cache.ensure("k1", builder, log::add);
