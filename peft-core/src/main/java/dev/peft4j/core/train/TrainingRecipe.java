@@ -47,21 +47,12 @@ public record TrainingRecipe(
         if (!(lr > 0) || lr.isInfinite()) {
             throw new IllegalArgumentException("recipe.lr must be finite and > 0, got " + lr);
         }
-        requirePositive("epochs", epochs);
-        requirePositive("batch_size", batchSize);
+        RecipeChecks.requirePositive("epochs", epochs);
+        RecipeChecks.requirePositive("batch_size", batchSize);
         if (maxLength < 2) {
             throw new IllegalArgumentException("recipe.max_length must be >= 2 (room for [CLS] and [SEP]), got " + maxLength);
         }
-        if (!(warmupRatio >= 0 && warmupRatio <= 1)) {
-            throw new IllegalArgumentException("recipe.warmup_ratio must be in [0, 1], got " + warmupRatio);
-        }
-        if (!(weightDecay >= 0) || weightDecay.isInfinite()) {
-            throw new IllegalArgumentException("recipe.weight_decay must be finite and >= 0, got " + weightDecay);
-        }
-        if (!(maxGradNorm >= 0) || maxGradNorm.isInfinite()) {
-            throw new IllegalArgumentException("recipe.max_grad_norm must be finite and >= 0 (0 disables clipping), got " + maxGradNorm);
-        }
-        requirePositive("gradient_accumulation_steps", gradientAccumulationSteps);
+        RecipeChecks.requireOptimizerSettings(warmupRatio, weightDecay, maxGradNorm, gradientAccumulationSteps);
     }
 
     /** @return every default (HF {@code TrainingArguments}' values) */
@@ -79,11 +70,5 @@ public record TrainingRecipe(
     public long updatesPerEpoch(int examples) {
         long batches = Math.ceilDiv(examples, batchSize);
         return Math.ceilDiv(batches, gradientAccumulationSteps);
-    }
-
-    private static void requirePositive(String key, int value) {
-        if (value <= 0) {
-            throw new IllegalArgumentException("recipe." + key + " must be > 0, got " + value);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.peft4j.core.train.lm;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.peft4j.core.train.RecipeChecks;
 
 /**
  * The hyper-parameters of a causal-LM training run (pre-training or fine-tuning), with HF
@@ -53,21 +54,12 @@ public record LmTrainingRecipe(
         if (!(lr > 0) || lr.isInfinite()) {
             throw new IllegalArgumentException("recipe.lr must be finite and > 0, got " + lr);
         }
-        requirePositive("epochs", epochs);
+        RecipeChecks.requirePositive("epochs", epochs);
         if (maxSteps != -1 && maxSteps <= 0) {
             throw new IllegalArgumentException("recipe.max_steps must be -1 (use epochs) or > 0, got " + maxSteps);
         }
-        requirePositive("batch_size", batchSize);
-        if (!(warmupRatio >= 0 && warmupRatio <= 1)) {
-            throw new IllegalArgumentException("recipe.warmup_ratio must be in [0, 1], got " + warmupRatio);
-        }
-        if (!(weightDecay >= 0) || weightDecay.isInfinite()) {
-            throw new IllegalArgumentException("recipe.weight_decay must be finite and >= 0, got " + weightDecay);
-        }
-        if (!(maxGradNorm >= 0) || maxGradNorm.isInfinite()) {
-            throw new IllegalArgumentException("recipe.max_grad_norm must be finite and >= 0 (0 disables clipping), got " + maxGradNorm);
-        }
-        requirePositive("gradient_accumulation_steps", gradientAccumulationSteps);
+        RecipeChecks.requirePositive("batch_size", batchSize);
+        RecipeChecks.requireOptimizerSettings(warmupRatio, weightDecay, maxGradNorm, gradientAccumulationSteps);
     }
 
     /** @return every default (HF {@code TrainingArguments}' values) */
@@ -99,11 +91,5 @@ public record LmTrainingRecipe(
      */
     public LmTrainingRecipe withMaxSteps(long steps) {
         return new LmTrainingRecipe(lr, epochs, steps, batchSize, seed, warmupRatio, weightDecay, maxGradNorm, gradientAccumulationSteps);
-    }
-
-    private static void requirePositive(String key, int value) {
-        if (value <= 0) {
-            throw new IllegalArgumentException("recipe." + key + " must be > 0, got " + value);
-        }
     }
 }
